@@ -1,0 +1,1 @@
+"""The matching engine: explainable scores and ranked shortlists."""

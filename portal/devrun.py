@@ -1,0 +1,118 @@
+"""`make run`: migrate, load reference and demo data, then run a Celery worker, Celery beat and
+the web server until Ctrl-C, which stops all of them and the embedded servers we started."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from portal import devservices
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_LOGINS = ["supplier", "buyer", "ministry", "moderator"]
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_healthy(url: str, children, timeout: float = 90.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(proc.poll() is not None for _name, proc in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own URL
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def _stop(children) -> None:
+    # Each child leads its own process group: that reaches runserver's reloader child and
+    # Celery's pool processes too, so nothing is left behind.
+    for _name, proc in children:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for _name, proc in children:
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    if not _port_free(port):
+        print(f"Port {port} is already in use. Stop what uses it, or run: PORT={port + 1} make run",
+              file=sys.stderr)
+        return 1
+    devservices.ensure_local_services()
+    print("Preparing the database (migrate, reference data, demo data)…", flush=True)
+    _manage("migrate", "--noinput", "-v", "0")
+    _manage("load_reference")
+    _manage("load_demo")
+    py, var = sys.executable, devservices.VAR
+    commands = [
+        ("worker", [py, "-m", "celery", "-A", "portal", "worker", "-l", "info", "-c", "2",
+                    "-n", f"dev@{socket.gethostname()}"]),
+        ("beat", [py, "-m", "celery", "-A", "portal", "beat", "-l", "info",
+                  "-s", str(var / "celerybeat-schedule")]),
+        ("web", [py, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"]),
+    ]
+    children = [(name, subprocess.Popen(cmd, cwd=ROOT, start_new_session=True))
+                for name, cmd in commands]
+    stopping = False
+
+    def on_signal(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        if _wait_healthy(f"{base}/healthz", children):
+            logins = ", ".join(f"{name}@example.com" for name in DEMO_LOGINS)
+            print(f"\n  Passerelle is running at {base}/\n"
+                  f"  Demo logins: {logins} — password: passerelle-demo\n"
+                  f"  Emails are written to {var / 'mail'}/ (unless EMAIL_URL is set).\n"
+                  f"  Press Ctrl-C to stop everything.\n", flush=True)
+        elif not stopping:
+            print(f"The portal did not become healthy; see the logs above and {base}/healthz",
+                  file=sys.stderr)
+        while not stopping:
+            dead = [name for name, proc in children if proc.poll() is not None]
+            if dead:
+                print(f"{', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        print("\nStopping Passerelle…", flush=True)
+        return 0
+    finally:
+        _stop(children)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

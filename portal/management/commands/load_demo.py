@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Create the demo organizations and logins (demo mode only; idempotent)."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "Demo data is only for demo mode (DEBUG=1 or DEMO_MODE=1): its logins share a "
+                "published password and must never exist in production."
+            )
+        created = demo_load()
+        self.stdout.write(
+            f"demo: {created['organizations']} organization(s) and {created['users']} user(s) "
+            f"created; logins: {', '.join(u[0] for u in DEMO_USERS)} / {DEMO_PASSWORD}"
+        )

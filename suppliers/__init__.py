@@ -1,0 +1,1 @@
+"""Supplier companies' profiles and their moderation."""

@@ -1,0 +1,1 @@
+"""Tenders published by the ministry, OCDS import/export and search."""
