@@ -1,14 +1,23 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up is open to suppliers only (buyers and ministry authors are invited), and
-    emails carry absolute links to SITE_URL."""
+    """Sign-up is open to suppliers only (buyers and ministry authors are invited: the sign-up
+    form always creates a supplier company), and emails name Passerelle, not the host."""
 
-    def get_email_confirmation_url(self, request, emailconfirmation):
-        url = super().get_email_confirmation_url(request, emailconfirmation)
-        return url if request is not None else settings.SITE_URL + url
+    def send_mail(self, template_prefix, email, context):
+        # Without django.contrib.sites, allauth names the site after the request's host.
+        context = {
+            **context,
+            "current_site": SimpleNamespace(
+                name="Passerelle", domain=urlsplit(settings.SITE_URL).netloc
+            ),
+        }
+        return super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, CpvCode, Departement, Invitation, Membership, Organization, Region, User
+from .models import (
+    AuditEvent,
+    CpvCode,
+    Departement,
+    Invitation,
+    Membership,
+    Organization,
+    Region,
+    User,
+)
 
 
 @admin.register(User)
@@ -14,8 +23,19 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "language"]}),
-        (_("Permissions"), {"fields": ["platform_role", "is_active", "is_staff", "is_superuser",
-                                       "groups", "user_permissions"]}),
+        (
+            _("Permissions"),
+            {
+                "fields": [
+                    "platform_role",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

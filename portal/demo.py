@@ -37,8 +37,9 @@ def demo_load() -> dict[str, int]:
     for email, first, last, org_key in DEMO_USERS:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD,
-                                            first_name=first, last_name=last)
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+            )
             created["users"] += 1
         if org_key is None:
             user.platform_role = User.PlatformRole.MODERATOR
@@ -46,8 +47,8 @@ def demo_load() -> dict[str, int]:
             user.save(update_fields=["platform_role", "is_staff"])
         else:
             Membership.objects.get_or_create(
-                user=user, defaults={"organization": organizations[org_key],
-                                     "role": Membership.Role.ADMIN},
+                user=user,
+                defaults={"organization": organizations[org_key], "role": Membership.Role.ADMIN},
             )
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}

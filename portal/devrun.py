@@ -65,8 +65,10 @@ def _stop(children) -> None:
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     if not _port_free(port):
-        print(f"Port {port} is already in use. Stop what uses it, or run: PORT={port + 1} make run",
-              file=sys.stderr)
+        print(
+            f"Port {port} is already in use. Stop what uses it, or run: PORT={port + 1} make run",
+            file=sys.stderr,
+        )
         return 1
     devservices.ensure_local_services()
     print("Preparing the database (migrate, reference data, demo data)…", flush=True)
@@ -75,15 +77,45 @@ def main() -> int:
     _manage("load_demo")
     py, var = sys.executable, devservices.VAR
     commands = [
-        ("worker", [py, "-m", "celery", "-A", "portal", "worker", "-l", "info", "-c", "2",
-                    "-n", f"dev@{socket.gethostname()}"]),
-        ("beat", [py, "-m", "celery", "-A", "portal", "beat", "-l", "info",
-                  "-s", str(var / "celerybeat-schedule")]),
+        (
+            "worker",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-l",
+                "info",
+                "-c",
+                "2",
+                "-n",
+                f"dev@{socket.gethostname()}",
+            ],
+        ),
+        (
+            "beat",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(var / "celerybeat-schedule"),
+            ],
+        ),
         ("web", [py, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"]),
     ]
-    children = [(name, subprocess.Popen(cmd, cwd=ROOT, start_new_session=True))
-                for name, cmd in commands]
+    children = [
+        (name, subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)) for name, cmd in commands
+    ]
     stopping = False
+    parent = os.getppid()
 
     def on_signal(signum, _frame):
         nonlocal stopping
@@ -95,17 +127,26 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         if _wait_healthy(f"{base}/healthz", children):
             logins = ", ".join(f"{name}@example.com" for name in DEMO_LOGINS)
-            print(f"\n  Passerelle is running at {base}/\n"
-                  f"  Demo logins: {logins} — password: passerelle-demo\n"
-                  f"  Emails are written to {var / 'mail'}/ (unless EMAIL_URL is set).\n"
-                  f"  Press Ctrl-C to stop everything.\n", flush=True)
+            print(
+                f"\n  Passerelle is running at {base}/\n"
+                f"  Demo logins: {logins} — password: passerelle-demo\n"
+                f"  Emails are written to {var / 'mail'}/ (unless EMAIL_URL is set).\n"
+                f"  Press Ctrl-C to stop everything.\n",
+                flush=True,
+            )
         elif not stopping:
-            print(f"The portal did not become healthy; see the logs above and {base}/healthz",
-                  file=sys.stderr)
+            print(
+                f"The portal did not become healthy; see the logs above and {base}/healthz",
+                file=sys.stderr,
+            )
         while not stopping:
+            if os.getppid() != parent:  # `make` was killed without signalling us: stop too
+                break
             dead = [name for name, proc in children if proc.poll() is not None]
             if dead:
-                print(f"{', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr)
+                print(
+                    f"{', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr
+                )
                 return 1
             time.sleep(0.5)
         print("\nStopping Passerelle…", flush=True)

@@ -17,11 +17,13 @@ class CompanySignupForm(forms.Form):
     """Extra fields of allauth's sign-up form: registering a user registers their company."""
 
     company_name = forms.CharField(
-        label=_("Company name"), max_length=200,
+        label=_("Company name"),
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     siren = forms.CharField(
-        label=_("SIREN"), max_length=20,
+        label=_("SIREN"),
+        max_length=20,
         help_text=_("The 9-digit number of your company (spaces allowed), e.g. 732 829 320."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
@@ -40,8 +42,9 @@ class CompanySignupForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address of your colleague"))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
-                             initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
 
 
 class OrganizationInviteForm(forms.Form):
@@ -49,8 +52,10 @@ class OrganizationInviteForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[(Organization.Kind.PRIME, Organization.Kind.PRIME.label),
-                 (Organization.Kind.MINISTRY, Organization.Kind.MINISTRY.label)],
+        choices=[
+            (Organization.Kind.PRIME, Organization.Kind.PRIME.label),
+            (Organization.Kind.MINISTRY, Organization.Kind.MINISTRY.label),
+        ],
     )
     name = forms.CharField(label=_("Organization name"), max_length=200)
     siren = forms.CharField(label=_("SIREN (optional)"), max_length=20, required=False)
@@ -65,12 +70,14 @@ class InvitationAcceptForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Password (again)"), strip=False,
+        label=_("Password (again)"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

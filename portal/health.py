@@ -24,8 +24,9 @@ def _check_database() -> str:
 
 def _check_redis() -> str:
     try:
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1,
-                                      socket_connect_timeout=1)
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1
+        )
         client.ping()
     except Exception as exc:  # noqa: BLE001
         return f"error: {type(exc).__name__}"
@@ -36,7 +37,8 @@ def _count_workers() -> int:
     from portal.celery import app
 
     try:
-        replies = app.control.ping(timeout=WORKER_PING_TIMEOUT)
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+            replies = app.control.ping(timeout=WORKER_PING_TIMEOUT, connection=conn)
     except Exception:  # noqa: BLE001 - broker down: no worker can be reached
         return 0
     return len(replies or [])

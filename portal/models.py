@@ -90,7 +90,10 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     siren = models.CharField(
-        _("SIREN"), max_length=9, blank=True, validators=[validate_siren],
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
         help_text=_("9 digits, required for suppliers."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -244,7 +247,9 @@ class CpvCode(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{8}$"), name="cpv_code_8_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{8}$"), name="cpv_code_8_digits"
+            ),
         ]
 
     def __str__(self) -> str:

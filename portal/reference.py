@@ -82,8 +82,12 @@ def _parse_cpv_row(row: dict) -> CpvCode:
         raise ValueError("label_fr and label_en are both required")
     prefix = CpvCode.significant_prefix(code8)
     return CpvCode(
-        code=code8, check_digit=match["check"] or "", label_fr=label_fr[:400],
-        label_en=label_en[:400], prefix=prefix, level=max(len(prefix), 2),
+        code=code8,
+        check_digit=match["check"] or "",
+        label_fr=label_fr[:400],
+        label_en=label_en[:400],
+        prefix=prefix,
+        level=max(len(prefix), 2),
     )
 
 
@@ -138,8 +142,11 @@ def cpv_link_parents() -> None:
     changed = []
     for cpv in CpvCode.objects.only("code", "prefix", "parent_id"):
         parent = next(
-            (code_by_prefix[cpv.prefix[:k]] for k in range(len(cpv.prefix) - 1, 1, -1)
-             if cpv.prefix[:k] in code_by_prefix),
+            (
+                code_by_prefix[cpv.prefix[:k]]
+                for k in range(len(cpv.prefix) - 1, 1, -1)
+                if cpv.prefix[:k] in code_by_prefix
+            ),
             None,
         )
         if cpv.parent_id != parent:

@@ -104,7 +104,9 @@ def invitation_create(
     invitation.full_clean()
     invitation.save()
     audit_record(
-        actor=by, action="invitation.created", target=organization,
+        actor=by,
+        action="invitation.created",
+        target=organization,
         data={"email": email, "role": role},
     )
     from .tasks import send_invitation_email
@@ -148,13 +150,13 @@ def invitation_accept(
         email=invitation.email, password=password, first_name=first_name, last_name=last_name
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    Membership.objects.create(
-        user=user, organization=invitation.organization, role=invitation.role
-    )
+    Membership.objects.create(user=user, organization=invitation.organization, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
-        actor=user, action="invitation.accepted", target=invitation.organization,
+        actor=user,
+        action="invitation.accepted",
+        target=invitation.organization,
         data={"role": invitation.role},
     )
     return user
@@ -163,11 +165,17 @@ def invitation_accept(
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     if not _can_invite(by, invitation.organization):
-        raise PermissionDenied(_("Only the organization's administrators can withdraw invitations."))
+        raise PermissionDenied(
+            _("Only the organization's administrators can withdraw invitations.")
+        )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit_record(actor=by, action="invitation.revoked", target=invitation.organization,
-                 data={"email": invitation.email})
+    audit_record(
+        actor=by,
+        action="invitation.revoked",
+        target=invitation.organization,
+        data={"email": invitation.email},
+    )
 
 
 def invitations_purge_expired(*, older_than_days: int = 30) -> int:
@@ -190,8 +198,9 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     membership.delete()
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit_record(actor=by, action="membership.removed", target=organization,
-                 data={"email": user.email})
+    audit_record(
+        actor=by, action="membership.removed", target=organization, data={"email": user.email}
+    )
 
 
 @transaction.atomic
@@ -209,6 +218,10 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    audit_record(actor=by, action="membership.role_changed", target=membership.organization,
-                 data={"email": membership.user.email, "from": old, "to": role})
+    audit_record(
+        actor=by,
+        action="membership.role_changed",
+        target=membership.organization,
+        data={"email": membership.user.email, "from": old, "to": role},
+    )
     return membership

@@ -20,9 +20,11 @@ from .models import Invitation
     max_retries=6,
 )
 def send_invitation_email(invitation_id: int, token: str) -> None:
-    invitation = Invitation.objects.select_related("organization", "invited_by").filter(
-        pk=invitation_id
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
     if invitation is None or not invitation.is_usable:  # revoked or used meanwhile
         return
     inviter = invitation.invited_by

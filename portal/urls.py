@@ -9,8 +9,11 @@ portal_patterns = [
     path("organization/members/", views.organization_members, name="organization_members"),
     path("organization/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("organization/members/<int:pk>/role/", views.member_set_role, name="member_set_role"),
-    path("organization/invitations/<int:pk>/revoke/", views.invitation_revoke,
-         name="invitation_revoke"),
+    path(
+        "organization/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("moderation/organizations/", views.organization_list, name="organization_list"),
 ]

@@ -42,8 +42,9 @@ def organization_members(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.invitation_create(organization=organization, by=request.user,
-                                           **form.cleaned_data)
+                services.invitation_create(
+                    organization=organization, by=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -54,8 +55,9 @@ def organization_members(request):
         "is_admin": is_admin,
         "form": form,
         "members": organization.memberships.select_related("user").order_by("user__email"),
-        "invitations": organization.invitations.filter(accepted_at__isnull=True,
-                                                       revoked_at__isnull=True),
+        "invitations": organization.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ),
     }
     return render(request, "portal/organization_members.html", context)
 
@@ -64,8 +66,9 @@ def organization_members(request):
 @login_required
 def member_remove(request, pk):
     organization = _admin_organization(request.user)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
-                                   organization=organization)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organization=organization
+    )
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ValidationError as exc:
@@ -79,11 +82,13 @@ def member_remove(request, pk):
 @login_required
 def member_set_role(request, pk):
     organization = _admin_organization(request.user)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
-                                   organization=organization)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organization=organization
+    )
     try:
-        services.membership_set_role(membership=membership, role=request.POST.get("role", ""),
-                                     by=request.user)
+        services.membership_set_role(
+            membership=membership, role=request.POST.get("role", ""), by=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -113,19 +118,23 @@ def invitation_accept(request, token):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
-                token=token, password=form.cleaned_data["password1"],
+                token=token,
+                password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
         except services.InvitationError as exc:
-            return render(request, "portal/invitation_invalid.html", {"reason": str(exc)},
-                          status=410)
+            return render(
+                request, "portal/invitation_invalid.html", {"reason": str(exc)}, status=410
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Passerelle, %(org)s.")
-                         % {"org": invitation.organization.name})
+        messages.success(
+            request, _("Welcome to Passerelle, %(org)s.") % {"org": invitation.organization.name}
+        )
         return redirect("portal:dashboard")
-    return render(request, "portal/invitation_accept.html",
-                  {"form": form, "invitation": invitation})
+    return render(
+        request, "portal/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 @role_required(Role.MODERATOR)
@@ -138,14 +147,22 @@ def organization_list(request):
                 organization = services.organization_create(
                     kind=data["kind"], name=data["name"], siren=data["siren"], by=request.user
                 )
-                services.invitation_create(organization=organization, email=data["admin_email"],
-                                           role=Membership.Role.ADMIN, by=request.user)
+                services.invitation_create(
+                    organization=organization,
+                    email=data["admin_email"],
+                    role=Membership.Role.ADMIN,
+                    by=request.user,
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(name)s created; invitation sent to %(email)s.")
-                             % {"name": organization.name, "email": data["admin_email"]})
+            messages.success(
+                request,
+                _("%(name)s created; invitation sent to %(email)s.")
+                % {"name": organization.name, "email": data["admin_email"]},
+            )
             return redirect("portal:organization_list")
     organizations = Organization.objects.order_by("kind", "name")
-    return render(request, "portal/organization_list.html",
-                  {"form": form, "organizations": organizations})
+    return render(
+        request, "portal/organization_list.html", {"form": form, "organizations": organizations}
+    )

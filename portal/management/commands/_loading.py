@@ -18,8 +18,13 @@ def run_loader(command, kind: str, path: Path) -> int:
         total = count_rows(path)
     except FileNotFoundError as exc:
         raise CommandError(f"{path}: no such file.") from exc
-    with tqdm(total=total, desc=f"{kind} ({path.name})", unit=" rows", disable=not show_bar,
-              file=sys.stderr) as bar:
+    with tqdm(
+        total=total,
+        desc=f"{kind} ({path.name})",
+        unit=" rows",
+        disable=not show_bar,
+        file=sys.stderr,
+    ) as bar:
         try:
             report = LOADERS[kind](path, progress=bar.update)
         except ReferenceFileError as exc:
