@@ -53,4 +53,9 @@ def demo_load() -> dict[str, int]:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+    from suppliers.demo import demo_load as suppliers_demo
+    from tenders.demo import demo_load as tenders_demo
+
+    created.update(suppliers_demo())
+    created.update(tenders_demo())
     return created

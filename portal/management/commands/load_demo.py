@@ -14,7 +14,6 @@ class Command(BaseCommand):
                 "published password and must never exist in production."
             )
         created = demo_load()
-        self.stdout.write(
-            f"demo: {created['organizations']} organization(s) and {created['users']} user(s) "
-            f"created; logins: {', '.join(u[0] for u in DEMO_USERS)} / {DEMO_PASSWORD}"
-        )
+        counts = ", ".join(f"{n} {what}" for what, n in created.items())
+        self.stdout.write(f"demo: created {counts}")
+        self.stdout.write(f"logins: {', '.join(u[0] for u in DEMO_USERS)} / {DEMO_PASSWORD}")
