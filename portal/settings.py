@@ -142,6 +142,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
+    "close-tenders-past-deadline": {
+        "task": "tenders.close_past_deadline",
+        "schedule": 300.0,
+    },
     "purge-expired-invitations": {
         "task": "portal.purge_expired_invitations",
         "schedule": 3600.0,
