@@ -19,7 +19,15 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "portal/dashboard.html", {"role": user_role(request.user)})
+    from suppliers import selectors as supplier_selectors
+
+    role = user_role(request.user)
+    context = {"role": role}
+    if role == Role.SUPPLIER:
+        context.update(supplier_selectors.dashboard_context(user_organization(request.user)))
+    elif role == Role.MODERATOR:
+        context["to_review"] = supplier_selectors.moderation_queue().count()
+    return render(request, "portal/dashboard.html", context)
 
 
 def _admin_organization(user) -> Organization:

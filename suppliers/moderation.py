@@ -1,0 +1,119 @@
+"""Moderators' pages: the queue, one profile with its diff and documents, the decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import AuditEvent, Region
+
+from . import selectors, services
+from .forms import DecisionForm, ReasonForm
+from .models import SizeCategory, SupplierProfile
+from .permissions import moderator_required
+
+DECISIONS = {
+    "approve": services.profile_approve,
+    "request_changes": services.profile_request_changes,
+    "reject": services.profile_reject,
+}
+
+
+@moderator_required
+def moderation_queue(request):
+    filters = {
+        "state": request.GET.get("state", ""),
+        "region": request.GET.get("region", ""),
+        "size": request.GET.get("size", ""),
+        "siren_conflicts": request.GET.get("siren_conflicts") == "1",
+    }
+    page = Paginator(selectors.moderation_queue(**filters), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "states": SupplierProfile.Status.choices,
+        "regions": Region.objects.order_by("name"),
+        "sizes": SizeCategory.choices,
+    }
+    return render(request, "suppliers/moderation_queue.html", context)
+
+
+@moderator_required
+def moderation_detail(request, pk):
+    profile = get_object_or_404(
+        SupplierProfile.objects.select_related("organization", "region"), pk=pk, is_live=False
+    )
+    live = selectors.live_profile_of(profile.organization_id)
+    history = AuditEvent.objects.filter(
+        Q(
+            target_type="suppliers.supplierprofile",
+            target_id__in=[str(profile.pk)] + ([str(live.pk)] if live else []),
+        )
+    ).order_by("-created_at")[:50]
+    context = {
+        "profile": profile,
+        "live": live,
+        "diff": selectors.revision_diff(profile, live),
+        "decision_form": DecisionForm(),
+        "reason_form": ReasonForm(),
+        "history": history,
+        "references": profile.references.all(),
+        **selectors.profile_display_context(profile),
+    }
+    return render(request, "suppliers/moderation_detail.html", context)
+
+
+@require_POST
+@moderator_required
+def moderation_decide(request, pk):
+    profile = get_object_or_404(SupplierProfile, pk=pk, is_live=False)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("suppliers:moderation_detail", pk=pk)
+    decide = DECISIONS[form.cleaned_data["decision"]]
+    try:
+        decide(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
+    except services.ProfileStateError as exc:
+        messages.error(request, str(exc))
+        return redirect("suppliers:moderation_detail", pk=pk)
+    messages.success(
+        request,
+        _("Decision recorded for %(name)s; the supplier is notified by email.") % {"name": profile},
+    )
+    return redirect("suppliers:moderation_queue")
+
+
+def _live_action(request, pk, action):
+    working = get_object_or_404(SupplierProfile, pk=pk, is_live=False)
+    live = selectors.live_profile_of(working.organization_id)
+    form = ReasonForm(request.POST)
+    if live is None:
+        messages.error(request, _("This supplier has no approved profile."))
+    elif not form.is_valid():
+        messages.error(request, _("Give a reason: the supplier will read it."))
+    else:
+        try:
+            action(live=live, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ProfileStateError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Done; the supplier is notified by email."))
+    return redirect("suppliers:moderation_detail", pk=pk)
+
+
+@require_POST
+@moderator_required
+def moderation_suspend(request, pk):
+    return _live_action(request, pk, services.profile_suspend)
+
+
+@require_POST
+@moderator_required
+def moderation_reinstate(request, pk):
+    return _live_action(request, pk, services.profile_reinstate)
