@@ -153,10 +153,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Email ------------------------------------------------------------------------------------
-# EMAIL_URL: smtp://user:pass@host:port, smtp+tls://..., smtp+ssl://...
+# EMAIL_URL: smtp://user:pass@host:port, smtp+tls://..., smtp+ssl://..., or eml:///dir (files)
 # Unset: .eml files under var/mail/ in DEBUG (readable by people and tests), localhost:25 otherwise.
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-if env.str("EMAIL_URL", default=""):
+if env.str("EMAIL_URL", default="").startswith("eml://"):  # eml:///path/to/dir
+    EMAIL_BACKEND = "portal.mail.EmlFileBackend"
+    EMAIL_FILE_PATH = env.str("EMAIL_URL")[len("eml://") :]
+elif env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif DEBUG:
     EMAIL_BACKEND = "portal.mail.EmlFileBackend"

@@ -76,6 +76,22 @@ class RegionsField(forms.MultipleChoiceField):
 
 
 class IdentityForm(forms.ModelForm):
+    # Wider than the stored value: people type spaces ("912 345 675"), removed in clean_*.
+    siren = forms.CharField(
+        label=_("SIREN"),
+        max_length=20,
+        required=False,
+        help_text=_("9 digits; spaces allowed."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    siret = forms.CharField(
+        label=_("Head-office SIRET"),
+        max_length=30,
+        required=False,
+        help_text=_("14 digits: the SIREN followed by the head office's 5-digit NIC."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     regions_served = RegionsField(label=_("Regions served"))
 
     class Meta:

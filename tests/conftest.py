@@ -86,13 +86,12 @@ def reference_data_dir():
     return Path(directory)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process():
-    """A real Celery worker process on the test Redis; yields its node name."""
+def _start_worker(extra_env: dict, queue: str = "celery"):
+    """Start a real Celery worker process on the test Redis; return (process, node name)."""
     from portal.celery import app
 
     name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"}
+    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0", **extra_env}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -109,6 +108,8 @@ def celery_worker_process():
             "warning",
             "--without-mingle",
             "--without-gossip",
+            "-Q",
+            queue,
         ],
         cwd=ROOT,
         env=env,
@@ -122,10 +123,63 @@ def celery_worker_process():
                 break
         else:
             pytest.fail("the Celery worker did not answer within 60 s")
-        yield name
+    except BaseException:
+        _stop_worker(proc)
+        raise
+    return proc, name
+
+
+def _stop_worker(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process():
+    """A real Celery worker (no database needed); yields its node name."""
+    proc, name = _start_worker({})
+    yield name
+    _stop_worker(proc)
+
+
+@pytest.fixture
+def worker_mailbox(transactional_db, tmp_path):
+    """A real Celery worker that uses the test database and writes the mail it sends as .eml
+    files; yields a function returning the parsed messages (waiting up to 30 s for COUNT)."""
+    from email import policy
+    from email.parser import BytesParser
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = (
+        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@"
+        f"{quote(db['HOST'] or '', safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    from portal.celery import app
+
+    # A queue of its own: no other worker on this Redis (another test's, `make run`'s, using
+    # another database) may take these tasks.
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    proc, _name = _start_worker({"DATABASE_URL": url, "EMAIL_URL": f"eml://{tmp_path}"}, queue)
+    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+
+    def messages(count: int = 1, timeout: float = 30.0):
+        deadline = time.monotonic() + timeout
+        while len(list(tmp_path.glob("*.eml"))) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return [
+            BytesParser(policy=policy.default).parsebytes(p.read_bytes())
+            for p in sorted(tmp_path.glob("*.eml"))
+        ]
+
+    try:
+        yield messages
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
+        _stop_worker(proc)

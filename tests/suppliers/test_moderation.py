@@ -1,0 +1,113 @@
+import pytest
+
+from portal.models import AuditEvent
+from suppliers import services
+from suppliers.models import SupplierProfile
+
+pytestmark = pytest.mark.django_db
+Status = SupplierProfile.Status
+
+
+def test_the_queue_lists_submitted_profiles_oldest_first_with_filters(client, moderator, submitted):
+    client.force_login(moderator)
+    response = client.get("/suppliers/moderation/")
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [submitted]
+    assert list(client.get("/suppliers/moderation/?region=11").context["page"]) == []
+    assert list(client.get("/suppliers/moderation/?region=53&size=pme").context["page"]) == [
+        submitted
+    ]
+    assert list(client.get("/suppliers/moderation/?siren_conflicts=1").context["page"]) == []
+    assert list(client.get("/suppliers/moderation/?state=draft").context["page"]) == []
+
+
+def test_the_queue_query_count_does_not_grow_with_the_queue(
+    client, moderator, submitted, django_assert_max_num_queries
+):
+    client.force_login(moderator)
+    with django_assert_max_num_queries(12):
+        client.get("/suppliers/moderation/")
+
+
+def test_a_moderator_approves_in_one_click(
+    client, moderator, submitted, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    page = client.get(f"/suppliers/moderation/{submitted.pk}/").content.decode()
+    assert "Optique Avancée SAS" in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            f"/suppliers/moderation/{submitted.pk}/decide/", {"decision": "approve", "reason": ""}
+        )
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # the decision email is enqueued after commit
+    assert SupplierProfile.objects.get(is_live=True).status == Status.APPROVED
+
+
+def test_reject_without_reason_is_refused_with_a_message(client, moderator, submitted):
+    client.force_login(moderator)
+    response = client.post(
+        f"/suppliers/moderation/{submitted.pk}/decide/",
+        {"decision": "reject", "reason": ""},
+        follow=True,
+    )
+    assert SupplierProfile.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+    assert any("reason" in str(m) or "raison" in str(m) for m in response.context["messages"])
+
+
+def test_the_moderator_sees_a_field_by_field_diff_of_a_revision(
+    client, moderator, approved, supplier
+):
+    services.profile_update(profile=approved, data={"legal_name": "Nouveau Nom"}, by=supplier)
+    services.profile_submit(profile=approved, by=supplier)
+    client.force_login(moderator)
+    diff = client.get(f"/suppliers/moderation/{approved.pk}/").context["diff"]
+    assert [(str(r["field"]), r["old"], r["new"]) for r in diff] == [
+        ("legal name", "Optique Avancée SAS", "Nouveau Nom")
+    ]
+
+
+def test_suspend_needs_a_reason_and_is_audited(client, moderator, approved):
+    client.force_login(moderator)
+    client.post(f"/suppliers/moderation/{approved.pk}/suspend/", {"reason": ""})
+    assert SupplierProfile.objects.get(is_live=True).status == Status.APPROVED
+    client.post(f"/suppliers/moderation/{approved.pk}/suspend/", {"reason": "Fraude"})
+    assert SupplierProfile.objects.get(is_live=True).status == Status.SUSPENDED
+    assert AuditEvent.objects.get(action="supplier_profile.suspended").reason == "Fraude"
+    client.post(f"/suppliers/moderation/{approved.pk}/reinstate/", {"reason": "OK"})
+    assert SupplierProfile.objects.get(is_live=True).status == Status.APPROVED
+
+
+@pytest.mark.parametrize("who", ["supplier", "buyer", "ministry_author"])
+def test_only_moderators_reach_moderation(client, request, submitted, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/suppliers/moderation/").status_code == 403
+    assert client.get(f"/suppliers/moderation/{submitted.pk}/").status_code == 403
+    response = client.post(f"/suppliers/moderation/{submitted.pk}/decide/", {"decision": "approve"})
+    assert response.status_code == 403
+    assert not SupplierProfile.objects.filter(is_live=True).exists()
+
+
+def test_decide_requires_post(client, moderator, submitted):
+    client.force_login(moderator)
+    assert client.get(f"/suppliers/moderation/{submitted.pk}/decide/").status_code == 405
+
+
+def test_the_decision_email_is_sent_by_a_real_worker_in_each_members_language(
+    client, moderator, submitted, supplier, supplier_member, worker_mailbox
+):
+    supplier_member.language = "en"
+    supplier_member.save()
+    client.force_login(moderator)
+    client.post(
+        f"/suppliers/moderation/{submitted.pk}/decide/",
+        {"decision": "request_changes", "reason": "Précisez vos références"},
+    )
+    messages = worker_mailbox(count=2)
+    assert len(messages) == 2
+    by_recipient = {m["To"]: m for m in messages}
+    french = by_recipient[supplier.email].get_body(("plain",)).get_content()
+    english = by_recipient[supplier_member.email].get_body(("plain",)).get_content()
+    assert "Précisez vos références" in french and "Précisez vos références" in english
+    assert "modifications" in by_recipient[supplier.email]["Subject"]
+    assert "Changes requested" in by_recipient[supplier_member.email]["Subject"]
