@@ -16,12 +16,18 @@ COMPLETE = {
 
 @pytest.fixture
 def reference(db):
-    for code, fr, en in [("35000000", "Équipement de défense", "Defence equipment"),
-                         ("35613000", "Véhicules aériens sans pilote", "Unmanned aerial vehicles"),
-                         ("72000000", "Services informatiques", "IT services")]:
-        CpvCode.objects.create(code=code, label_fr=fr, label_en=en,
-                               prefix=CpvCode.significant_prefix(code),
-                               level=len(CpvCode.significant_prefix(code)))
+    for code, fr, en in [
+        ("35000000", "Équipement de défense", "Defence equipment"),
+        ("35613000", "Véhicules aériens sans pilote", "Unmanned aerial vehicles"),
+        ("72000000", "Services informatiques", "IT services"),
+    ]:
+        CpvCode.objects.create(
+            code=code,
+            label_fr=fr,
+            label_en=en,
+            prefix=CpvCode.significant_prefix(code),
+            level=len(CpvCode.significant_prefix(code)),
+        )
     Region.objects.create(code="53", name="Bretagne")
     Region.objects.create(code="11", name="Île-de-France")
 
@@ -33,8 +39,9 @@ def profile(supplier, reference):
     organization.siren = "912345675"
     organization.save()
     working = services.profile_get_working(organization=organization)
-    return services.profile_update(profile=working, data={**COMPLETE, "region": Region.objects.get(code="53")},
-                                   by=supplier)
+    return services.profile_update(
+        profile=working, data={**COMPLETE, "region": Region.objects.get(code="53")}, by=supplier
+    )
 
 
 @pytest.fixture

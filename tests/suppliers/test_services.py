@@ -16,9 +16,9 @@ def test_it_computes_size_and_never_takes_it_from_input(profile, supplier):
     assert profile.size_category == "pme"
     with pytest.raises(ValueError):
         services.profile_update(profile=profile, data={"size_category": "micro"}, by=supplier)
-    profile = services.profile_update(profile=profile, data={"headcount": 8,
-                                                             "annual_turnover_eur": 900_000},
-                                      by=supplier)
+    profile = services.profile_update(
+        profile=profile, data={"headcount": 8, "annual_turnover_eur": 900_000}, by=supplier
+    )
     assert profile.size_category == "micro"
 
 
@@ -46,9 +46,11 @@ def test_an_incomplete_profile_cannot_be_submitted_and_says_what_is_missing(supp
 
 def test_submit_then_approve_publishes_a_live_copy(submitted, moderator, supplier):
     assert submitted.status == Status.SUBMITTED
-    services.profile_set_certifications(profile=submitted, items=[
-        {"type": "iso9001", "number": "FR-1", "issuer": "AFNOR", "expires_on": None}],
-        by=supplier)
+    services.profile_set_certifications(
+        profile=submitted,
+        items=[{"type": "iso9001", "number": "FR-1", "issuer": "AFNOR", "expires_on": None}],
+        by=supplier,
+    )
     submitted.refresh_from_db()
     assert submitted.status == Status.DRAFT  # editing withdrew the submission
     services.profile_submit(profile=submitted, by=supplier)
@@ -58,17 +60,27 @@ def test_submit_then_approve_publishes_a_live_copy(submitted, moderator, supplie
     assert live.legal_name == "Optique Avancée SAS"
     assert live.cpv_codes == ["35613000"]
     assert list(live.certifications.values_list("number", flat=True)) == ["FR-1"]
-    assert AuditEvent.objects.filter(action="supplier_profile.approved",
-                                     reason="OK").exists()
+    assert AuditEvent.objects.filter(action="supplier_profile.approved", reason="OK").exists()
 
 
-def test_a_revision_keeps_the_approved_version_visible_until_approved(approved, supplier,
-                                                                     moderator):
-    services.profile_update(profile=approved, data={"legal_name": "Nouveau Nom SAS"},
-                            by=supplier)
-    services.profile_set_references(profile=approved, items=[
-        {"client": "DGA", "year": 2024, "value_eur": 100000, "cpv_code": "35613000",
-         "description": "Étude", "is_public": True}], by=supplier)
+def test_a_revision_keeps_the_approved_version_visible_until_approved(
+    approved, supplier, moderator
+):
+    services.profile_update(profile=approved, data={"legal_name": "Nouveau Nom SAS"}, by=supplier)
+    services.profile_set_references(
+        profile=approved,
+        items=[
+            {
+                "client": "DGA",
+                "year": 2024,
+                "value_eur": 100000,
+                "cpv_code": "35613000",
+                "description": "Étude",
+                "is_public": True,
+            }
+        ],
+        by=supplier,
+    )
     working = SupplierProfile.objects.get(pk=approved.pk)
     live = SupplierProfile.objects.get(organization=approved.organization, is_live=True)
     assert working.status == Status.DRAFT
@@ -93,13 +105,17 @@ def test_decisions_other_than_approval_need_a_reason(submitted, moderator, decid
     assert SupplierProfile.objects.get(pk=submitted.pk).decision_reason == "Pièces manquantes"
 
 
-@pytest.mark.parametrize("decide", [services.profile_approve, services.profile_request_changes,
-                                    services.profile_reject])
+@pytest.mark.parametrize(
+    "decide", [services.profile_approve, services.profile_request_changes, services.profile_reject]
+)
 def test_only_a_submitted_profile_can_be_decided(profile, moderator, decide):
     with pytest.raises(services.ProfileStateError):
         decide(profile=profile, by=moderator, reason="x")
-    assert not AuditEvent.objects.filter(action__startswith="supplier_profile.").exclude(
-        action="supplier_profile.submitted").exists()
+    assert (
+        not AuditEvent.objects.filter(action__startswith="supplier_profile.")
+        .exclude(action="supplier_profile.submitted")
+        .exists()
+    )
 
 
 def test_only_moderators_decide(submitted, supplier, buyer):
@@ -109,8 +125,7 @@ def test_only_moderators_decide(submitted, supplier, buyer):
     assert not SupplierProfile.objects.filter(is_live=True).exists()
 
 
-def test_changes_requested_can_be_resubmitted_but_rejected_is_final(submitted, moderator,
-                                                                   supplier):
+def test_changes_requested_can_be_resubmitted_but_rejected_is_final(submitted, moderator, supplier):
     services.profile_request_changes(profile=submitted, by=moderator, reason="Précisez")
     services.profile_update(profile=submitted, data={"trade_name": "OA"}, by=supplier)
     services.profile_submit(profile=submitted, by=supplier)
@@ -141,10 +156,18 @@ def test_a_second_company_with_an_approved_siren_is_flagged_and_cannot_be_approv
     impostor_org = OrganizationFactory(siren="912345675", kind=Organization.Kind.SUPPLIER)
     impostor = MembershipFactory(organization=impostor_org).user
     working = services.profile_get_working(organization=impostor_org)
-    services.profile_update(profile=working, data={
-        "legal_name": "Copie SARL", "siret": "91234567500017", "headcount": 3,
-        "capability_statement": "…", "cpv_codes": ["72000000"],
-        "region": approved.region}, by=impostor)
+    services.profile_update(
+        profile=working,
+        data={
+            "legal_name": "Copie SARL",
+            "siret": "91234567500017",
+            "headcount": 3,
+            "capability_statement": "…",
+            "cpv_codes": ["72000000"],
+            "region": approved.region,
+        },
+        by=impostor,
+    )
     working = services.profile_submit(profile=working, by=impostor)
     assert working.siren_conflict
     with pytest.raises(services.ProfileStateError, match="912345675"):
@@ -156,13 +179,22 @@ def test_the_database_refuses_two_live_profiles_with_one_siren(approved):
     live = SupplierProfile.objects.get(is_live=True)
     other = OrganizationFactory(siren="912345675")
     with pytest.raises(IntegrityError):
-        SupplierProfile.objects.create(organization=other, is_live=True, status="approved",
-                                       siren=live.siren)
+        SupplierProfile.objects.create(
+            organization=other, is_live=True, status="approved", siren=live.siren
+        )
 
 
 def test_children_are_replaced_not_duplicated(profile, supplier):
-    items = [{"client": "SIMMT", "year": 2023, "value_eur": None, "cpv_code": "",
-              "description": "MCO", "is_public": False}]
+    items = [
+        {
+            "client": "SIMMT",
+            "year": 2023,
+            "value_eur": None,
+            "cpv_code": "",
+            "description": "MCO",
+            "is_public": False,
+        }
+    ]
     services.profile_set_references(profile=profile, items=items, by=supplier)
     services.profile_set_references(profile=profile, items=items, by=supplier)
     assert Reference.objects.count() == 1
