@@ -4,6 +4,7 @@ saving goes through suppliers.services."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -72,10 +73,26 @@ class RegionsField(forms.MultipleChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.choices = lambda: [(r.code, r.name) for r in Region.objects.order_by("name")]
+        self.choices = region_choices
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """The 18 regions (2-digit INSEE codes; 3-digit ones are overseas collectivities), in
+    alphabetical order ignoring accents (Île-de-France among the I)."""
+    regions = Region.objects.filter(code__regex=r"^[0-9]{2}$")
+    return sorted(((r.code, r.name) for r in regions), key=lambda item: _fold(item[1]))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 class IdentityForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = [code for code, _name in region_choices()]
+        self.fields["region"].queryset = Region.objects.filter(code__in=codes).order_by("name")
+
     # Wider than the stored value: people type spaces ("912 345 675"), removed in clean_*.
     siren = forms.CharField(
         label=_("SIREN"),
