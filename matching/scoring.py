@@ -1,0 +1,343 @@
+"""The matching maths: hard constraints and score components, in plain Python (no ORM).
+
+Every function takes plain values and returns a value with its explanation, so that the engine
+(retrieval in SQL, then bulk scoring) and the tests use exactly the same rules. A component is
+in [0, 1]; the score is the weighted mean of the components, scaled to 0–100."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+ENGINE_VERSION = "1"
+
+DEFAULT_WEIGHTS = {
+    "cpv": 35.0,
+    "text": 25.0,
+    "past_performance": 15.0,
+    "certifications": 8.0,
+    "region": 8.0,
+    "size": 5.0,
+    "interest": 4.0,
+}
+
+# CPV proximity by the number of leading digits two codes share (division 2 … exact 8).
+CPV_LEVEL_VALUES = [(8, 1.0), (5, 0.8), (4, 0.6), (3, 0.4), (2, 0.2)]
+CPV_LEVEL_NAMES = {
+    8: _("same code"),
+    5: _("same category"),
+    4: _("same class"),
+    3: _("same group"),
+    2: _("same division"),
+}
+REFERENCE_CPV_FACTOR = 0.8  # a code only seen in past contracts counts a little less
+RECENT_YEARS = 5  # references older than this weigh half as much
+TEXT_SATURATION = 0.1  # ts_rank_cd value at which text relevance reaches ~63 %
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    value: float
+    weight: float
+    explanation: str
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": round(self.value, 4),
+            "weight": self.weight,
+            "explanation": str(self.explanation),
+        }
+
+
+@dataclass(frozen=True)
+class Constraint:
+    name: str
+    passed: bool
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "passed": self.passed, "reason": str(self.reason)}
+
+
+@dataclass
+class Requirements:
+    """What a tender demands (hard constraints) and prefers."""
+
+    deadline: datetime.date | None = None
+    min_clearance: int = 0
+    mandatory_certifications: Sequence[str] = ()
+    preferred_certifications: Sequence[str] = ()
+    sme_reserved: bool = False
+    eu_controlled_required: bool = False
+    itar_free_required: bool = False
+    min_trl: int | None = None
+    region: str = ""
+    buyer_name: str = ""
+    cpv_codes: Sequence[str] = ()
+
+
+@dataclass
+class SupplierFacts:
+    clearance_level: int = 0
+    clearance_expires_on: datetime.date | None = None
+    certifications: Sequence[tuple[str, datetime.date | None]] = ()  # (type, expires_on)
+    size_category: str = ""
+    is_startup: bool = False
+    eu_controlled: bool = False
+    itar_free: bool = False
+    trl: int | None = None
+    region: str = ""
+    regions_served: Sequence[str] = ()
+    cpv_codes: Sequence[str] = ()
+    references: Sequence[tuple[str, int, str]] = ()  # (cpv code, year, client)
+    interested: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+# --- Hard constraints -----------------------------------------------------------------------
+
+
+def _valid_on(expires_on: datetime.date | None, day: datetime.date | None) -> bool:
+    return expires_on is None or day is None or expires_on >= day
+
+
+def check_constraints(
+    req: Requirements, sup: SupplierFacts, labels: dict[str, str] | None = None
+) -> list[Constraint]:
+    """Every hard constraint of the tender, passed or not, each with its reason."""
+    labels = labels or {}
+    day = req.deadline
+    day_text = day.isoformat() if day else ""
+    out = []
+    if req.min_clearance:
+        level = sup.clearance_level if _valid_on(sup.clearance_expires_on, day) else 0
+        out.append(
+            Constraint(
+                "clearance",
+                level >= req.min_clearance,
+                _("requires clearance level %(level)s valid on %(day)s")
+                % {
+                    "level": labels.get(f"clearance:{req.min_clearance}", req.min_clearance),
+                    "day": day_text or "—",
+                },
+            )
+        )
+    held = {kind for kind, expires in sup.certifications if _valid_on(expires, day)}
+    for kind in req.mandatory_certifications:
+        out.append(
+            Constraint(
+                f"certification:{kind}",
+                kind in held,
+                _("requires %(cert)s valid on %(day)s")
+                % {"cert": labels.get(f"cert:{kind}", kind), "day": day_text or "—"},
+            )
+        )
+    if req.sme_reserved:
+        out.append(
+            Constraint(
+                "sme",
+                sup.size_category in ("micro", "pme"),
+                _("reserved for SMEs (micro-enterprises and PME)"),
+            )
+        )
+    if req.eu_controlled_required:
+        out.append(
+            Constraint(
+                "eu_controlled", sup.eu_controlled, _("requires ownership controlled from the EU")
+            )
+        )
+    if req.itar_free_required:
+        out.append(Constraint("itar_free", sup.itar_free, _("requires an ITAR-free offer")))
+    if req.min_trl:
+        out.append(
+            Constraint(
+                "trl",
+                (sup.trl or 0) >= req.min_trl,
+                _("requires TRL %(trl)d or more") % {"trl": req.min_trl},
+            )
+        )
+    return out
+
+
+# --- Components -------------------------------------------------------------------------------
+
+
+def shared_digits(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _significant(code: str) -> str:
+    return code.rstrip("0").ljust(2, "0")
+
+
+def cpv_pair_value(tender_code: str, supplier_code: str) -> tuple[float, int]:
+    """Proximity of two 8-digit codes along the hierarchy, and the level reached. A supplier
+    code that is an ancestor of the tender's (e.g. the division 35000000) counts at the level
+    of its own significant digits."""
+    common = shared_digits(tender_code, supplier_code)
+    if tender_code == supplier_code:
+        return 1.0, 8
+    # An ancestor code covers everything under it, down to its own depth.
+    depth = len(_significant(supplier_code))
+    if tender_code.startswith(_significant(supplier_code)):
+        common = max(common, depth)
+    for level, value in CPV_LEVEL_VALUES:
+        if common >= level:
+            return value, level
+    return 0.0, 0
+
+
+def cpv_component(
+    tender_codes: Iterable[str],
+    supplier_codes: Iterable[str],
+    reference_codes: Iterable[str],
+    weight: float,
+    labels: dict[str, str] | None = None,
+) -> Component:
+    labels = labels or {}
+    best = (0.0, 0, "", "")
+    for t in tender_codes:
+        for s, factor in [(c, 1.0) for c in supplier_codes] + [
+            (c, REFERENCE_CPV_FACTOR) for c in reference_codes
+        ]:
+            value, level = cpv_pair_value(t, s)
+            if value * factor > best[0]:
+                best = (value * factor, level, t, s)
+    value, level, t, s = best
+    if not value:
+        return Component("cpv", 0.0, weight, _("no CPV code in common with the tender"))
+    return Component(
+        "cpv",
+        value,
+        weight,
+        _("CPV %(s)s %(label)s: %(level)s as the tender's %(t)s")
+        % {"s": s, "label": labels.get(s, ""), "level": CPV_LEVEL_NAMES[level], "t": t},
+    )
+
+
+def text_component(rank: float, matched_terms: Sequence[str], weight: float) -> Component:
+    """RANK is PostgreSQL's ts_rank_cd of the supplier's text against the tender's terms."""
+    value = 1.0 - math.exp(-max(rank, 0.0) / TEXT_SATURATION)
+    if value < 0.01:
+        return Component("text", 0.0, weight, _("capability statement does not echo the tender"))
+    terms = ", ".join(matched_terms[:5])
+    return Component(
+        "text",
+        value,
+        weight,
+        _("capability statement matches the tender's words (%(terms)s)") % {"terms": terms}
+        if terms
+        else _("capability statement matches the tender's words"),
+    )
+
+
+def past_performance_component(
+    tender_codes: Sequence[str], references, buyer_name: str, current_year: int, weight: float
+) -> Component:
+    """References in the same CPV area (same group or closer), recent ones weighing more, one
+    for the same buyer doubling; saturates at about three strong references."""
+    total, same_buyer, relevant = 0.0, False, 0
+    buyer = buyer_name.strip().lower()
+    for code, year, client in references:
+        proximity = max((cpv_pair_value(t, code)[0] for t in tender_codes if code), default=0.0)
+        if proximity < 0.4:
+            continue
+        recency = 1.0 if current_year - (year or 0) <= RECENT_YEARS else 0.5
+        bonus = 2.0 if buyer and buyer in (client or "").lower() else 1.0
+        same_buyer = same_buyer or bonus > 1
+        total += proximity * recency * bonus
+        relevant += 1
+    value = 1.0 - math.exp(-total / 1.5)
+    if not relevant:
+        return Component(
+            "past_performance", 0.0, weight, _("no past contract in the tender's CPV area")
+        )
+    text = _("%(n)d past contract(s) in the tender's CPV area") % {"n": relevant}
+    if same_buyer:
+        text = _("%(n)d past contract(s) in the tender's CPV area, including for this buyer") % {
+            "n": relevant
+        }
+    return Component("past_performance", value, weight, text)
+
+
+def certifications_component(
+    preferred: Sequence[str], held: set[str], weight: float, labels: dict[str, str] | None = None
+) -> Component:
+    labels = labels or {}
+    if not preferred:
+        return Component("certifications", 0.0, 0.0, _("no preferred certification"))
+    covered = [c for c in preferred if c in held]
+    value = len(covered) / len(preferred)
+    names = ", ".join(labels.get(c, c) for c in covered) or "—"
+    return Component(
+        "certifications",
+        value,
+        weight,
+        _("holds %(n)d of %(total)d preferred certifications (%(names)s)")
+        % {"n": len(covered), "total": len(preferred), "names": names},
+    )
+
+
+def region_component(
+    tender_region: str,
+    supplier_region: str,
+    served: Sequence[str],
+    weight: float,
+    region_name: str = "",
+) -> Component:
+    if not tender_region:
+        return Component("region", 0.0, 0.0, _("no place of performance given"))
+    name = region_name or tender_region
+    if supplier_region == tender_region:
+        return Component("region", 1.0, weight, _("head office in %(r)s") % {"r": name})
+    if tender_region in served:
+        return Component("region", 0.6, weight, _("serves %(r)s") % {"r": name})
+    return Component("region", 0.0, weight, _("neither based in nor serving %(r)s") % {"r": name})
+
+
+def size_component(
+    sme_preferred: bool, size_category: str, is_startup: bool, weight: float
+) -> Component:
+    if not sme_preferred:
+        return Component("size", 0.0, 0.0, _("no size preference"))
+    value = {"micro": 0.9, "pme": 0.9, "eti": 0.3}.get(size_category, 0.0)
+    if is_startup and value:
+        value = 1.0
+    explanation = (
+        _("start-up (young innovative SME)")
+        if is_startup and value
+        else _("size: %(size)s") % {"size": size_category or "—"}
+    )
+    return Component("size", value, weight, explanation)
+
+
+def interest_component(interested: bool, weight: float) -> Component:
+    return Component(
+        "interest",
+        1.0 if interested else 0.0,
+        weight,
+        _("has expressed interest in this tender")
+        if interested
+        else _("has not expressed interest"),
+    )
+
+
+def total_score(components: Iterable[Component]) -> float:
+    """The weighted mean of the components, 0–100. A component with weight 0 (not applicable
+    to this tender) does not dilute the others."""
+    components = list(components)
+    weights = sum(c.weight for c in components)
+    if not weights:
+        return 0.0
+    return round(100.0 * sum(c.value * c.weight for c in components) / weights, 2)

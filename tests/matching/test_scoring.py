@@ -1,0 +1,133 @@
+import datetime
+
+import pytest
+
+from matching import scoring as s
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    "tender,supplier,value,level",
+    [
+        ("35613000", "35613000", 1.0, 8),
+        ("35613100", "35613200", 0.8, 5),  # same category 35613
+        ("35613000", "35614000", 0.6, 4),  # same class 3561
+        ("35613000", "35620000", 0.4, 3),  # same group 356
+        ("35613000", "35700000", 0.2, 2),  # same division 35
+        ("35613000", "72000000", 0.0, 0),
+        ("35613000", "35000000", 0.2, 2),  # an ancestor counts at its own depth
+        ("35613100", "35613000", 0.8, 5),
+    ],
+)
+def test_cpv_proximity_follows_the_hierarchy(tender, supplier, value, level):
+    assert s.cpv_pair_value(tender, supplier) == (value, level)
+
+
+def test_cpv_component_takes_the_best_pair_and_discounts_reference_codes():
+    c = s.cpv_component(["35613000", "72000000"], ["35700000"], ["72000000"], 35)
+    assert c.value == pytest.approx(s.REFERENCE_CPV_FACTOR)  # exact, but only in a reference
+    assert "72000000" in c.explanation
+    assert s.cpv_component(["35613000"], [], [], 35).value == 0
+
+
+def test_constraints_check_clearance_and_certifications_on_the_deadline():
+    req = s.Requirements(
+        deadline=D(2027, 3, 1), min_clearance=2, mandatory_certifications=["iso27001"]
+    )
+    ok = s.SupplierFacts(
+        clearance_level=2,
+        clearance_expires_on=D(2027, 3, 1),
+        certifications=[("iso27001", D(2027, 3, 1))],
+    )
+    assert all(c.passed for c in s.check_constraints(req, ok))
+    expired = s.SupplierFacts(
+        clearance_level=3,
+        clearance_expires_on=D(2027, 2, 28),
+        certifications=[("iso27001", D(2027, 2, 28))],
+    )
+    failed = [c for c in s.check_constraints(req, expired) if not c.passed]
+    assert [c.name for c in failed] == ["clearance", "certification:iso27001"]
+    assert "2027-03-01" in str(failed[1].reason)
+
+
+@pytest.mark.parametrize(
+    "facts,passed",
+    [
+        ({"size_category": "pme"}, True),
+        ({"size_category": "micro"}, True),
+        ({"size_category": "eti"}, False),
+        ({"size_category": ""}, False),
+    ],
+)
+def test_sme_reservation(facts, passed):
+    [c] = s.check_constraints(s.Requirements(sme_reserved=True), s.SupplierFacts(**facts))
+    assert c.passed is passed
+
+
+def test_sovereignty_and_trl_constraints():
+    req = s.Requirements(eu_controlled_required=True, itar_free_required=True, min_trl=6)
+    result = s.check_constraints(req, s.SupplierFacts(eu_controlled=True, itar_free=False, trl=6))
+    assert [(c.name, c.passed) for c in result] == [
+        ("eu_controlled", True),
+        ("itar_free", False),
+        ("trl", True),
+    ]
+    assert not s.check_constraints(req, s.SupplierFacts(trl=None))[2].passed
+    assert s.check_constraints(s.Requirements(), s.SupplierFacts()) == []
+
+
+def test_text_component_saturates_and_explains():
+    assert s.text_component(0.0, [], 25).value == 0
+    low, high = s.text_component(0.02, ["drone"], 25), s.text_component(0.3, ["drone"], 25)
+    assert 0 < low.value < high.value < 1
+    assert "drone" in high.explanation
+
+
+def test_past_performance_prefers_recent_and_same_buyer_references():
+    codes = ["35613000"]
+    old = s.past_performance_component(codes, [("35613000", 2010, "SIMMT")], "DGA", 2026, 15)
+    recent = s.past_performance_component(codes, [("35613000", 2024, "SIMMT")], "DGA", 2026, 15)
+    buyer = s.past_performance_component(
+        codes, [("35613000", 2024, "DGA Techniques")], "DGA", 2026, 15
+    )
+    unrelated = s.past_performance_component(codes, [("72000000", 2024, "DGA")], "DGA", 2026, 15)
+    assert 0 == unrelated.value < old.value < recent.value < buyer.value < 1
+    assert "buyer" in buyer.explanation
+
+
+def test_preferred_certifications_region_size_interest():
+    cert = s.certifications_component(["iso9001", "en9100"], {"iso9001"}, 8)
+    assert cert.value == 0.5
+    assert s.certifications_component([], set(), 8).weight == 0  # not applicable
+    assert s.region_component("53", "53", [], 8).value == 1
+    assert s.region_component("53", "11", ["53"], 8).value == 0.6
+    assert s.region_component("53", "11", [], 8).value == 0
+    assert s.region_component("", "11", [], 8).weight == 0
+    assert s.size_component(True, "pme", True, 5).value == 1
+    assert s.size_component(True, "pme", False, 5).value == 0.9
+    assert s.size_component(True, "ge", False, 5).value == 0
+    assert s.size_component(False, "pme", True, 5).weight == 0
+    assert s.interest_component(True, 4).value == 1
+
+
+def test_every_component_explains_itself():
+    components = [
+        s.cpv_component(["35613000"], ["35613000"], [], 35),
+        s.text_component(0.2, ["drone"], 25),
+        s.past_performance_component(["35613000"], [], "", 2026, 15),
+        s.certifications_component(["iso9001"], set(), 8),
+        s.region_component("53", "53", [], 8),
+        s.size_component(True, "pme", False, 5),
+        s.interest_component(False, 4),
+    ]
+    assert all(str(c.explanation).strip() for c in components)
+    assert all(0 <= c.value <= 1 for c in components)
+
+
+def test_total_score_is_a_weighted_mean_ignoring_inapplicable_components():
+    a = s.Component("a", 1.0, 30, "")
+    b = s.Component("b", 0.5, 10, "")
+    na = s.Component("c", 0.0, 0.0, "")
+    assert s.total_score([a, b, na]) == pytest.approx(87.5)
+    assert s.total_score([na]) == 0
