@@ -11,6 +11,7 @@ import datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -151,6 +152,17 @@ class SupplierProfile(models.Model):
     itar_free = models.BooleanField(_("our offer is ITAR-free"), default=False)
     eu_controlled = models.BooleanField(_("ownership controlled from the EU"), default=False)
 
+    # Derived for matching, maintained when a profile goes live (see services._publish):
+    # every leading-digit prefix (2 to 8) of the profile's and its references' CPV codes, so
+    # that "shares at least k digits with the tender's code" is one indexed array overlap.
+    cpv_prefixes = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, editable=False
+    )
+    reference_cpv_prefixes = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, editable=False
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
     # Moderation bookkeeping
     siren_conflict = models.BooleanField(default=False, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -190,6 +202,21 @@ class SupplierProfile(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             GinIndex(fields=["cpv_codes"], name="supplier_profile_cpv_gin"),
             GinIndex(fields=["regions_served"], name="supplier_profile_regions_gin"),
+            GinIndex(
+                fields=["cpv_prefixes"],
+                name="supplier_profile_cpvpfx_gin",
+                condition=Q(is_live=True),
+            ),
+            GinIndex(
+                fields=["reference_cpv_prefixes"],
+                name="supplier_profile_refpfx_gin",
+                condition=Q(is_live=True),
+            ),
+            GinIndex(
+                fields=["search_vector"],
+                name="supplier_profile_search_gin",
+                condition=Q(is_live=True),
+            ),
         ]
 
     def __str__(self) -> str:

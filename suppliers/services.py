@@ -10,7 +10,7 @@ import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,7 +262,38 @@ def _publish(working: SupplierProfile) -> SupplierProfile:
         live, "documents", Document, DOCUMENT_FIELDS, working.documents.values(*DOCUMENT_FIELDS)
     )
     _delete_unreferenced_files(old_files)
+    live_refresh_matching_fields(live)
     return live
+
+
+def cpv_prefixes(codes) -> list[str]:
+    """'35613000' → ['35', '356', '3561', '35613', '356130', '3561300', '35613000']."""
+    return sorted({code[:k] for code in codes if code for k in range(2, 9)})
+
+
+# The text the matching engine compares with tenders: statement, keywords and technologies
+# (in the statement's language), and the references' descriptions (French).
+_SEARCH_VECTOR_SQL = """
+UPDATE suppliers_supplierprofile p SET search_vector =
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(p.capability_statement, '')), 'A')
+ || setweight(to_tsvector(%(config)s::regconfig,
+        array_to_string(p.keywords || p.technologies, ' ')), 'A')
+ || setweight(to_tsvector('fr_unaccent', coalesce((
+        SELECT string_agg(r.description || ' ' || r.client, ' ')
+        FROM suppliers_reference r WHERE r.profile_id = p.id), '')), 'C')
+WHERE p.id = %(id)s
+"""
+
+
+def live_refresh_matching_fields(live: SupplierProfile) -> None:
+    references = list(live.references.values_list("cpv_code", flat=True))
+    SupplierProfile.objects.filter(pk=live.pk).update(
+        cpv_prefixes=cpv_prefixes(live.cpv_codes),
+        reference_cpv_prefixes=cpv_prefixes(references),
+    )
+    config = "en_unaccent" if live.statement_language == "en" else "fr_unaccent"
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_VECTOR_SQL, {"config": config, "id": live.pk})
 
 
 def _delete_unreferenced_files(files: dict[str, str]) -> None:

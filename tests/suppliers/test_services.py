@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError
 
 from portal.models import AuditEvent, Organization
@@ -199,3 +200,11 @@ def test_children_are_replaced_not_duplicated(profile, supplier):
     services.profile_set_references(profile=profile, items=items, by=supplier)
     assert Reference.objects.count() == 1
     assert Certification.objects.count() == 0
+
+
+def test_going_live_computes_the_matching_fields(approved):
+    live = SupplierProfile.objects.get(is_live=True)
+    assert live.cpv_prefixes == ["35", "356", "3561", "35613", "356130", "3561300", "35613000"]
+    assert SupplierProfile.objects.filter(
+        is_live=True, search_vector=SearchQuery("cameras infrarouge", config="fr_unaccent")
+    ).exists()  # accents ignored: "caméras infrarouges" in the statement
