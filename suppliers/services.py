@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,10 +151,23 @@ def profile_update(*, profile: SupplierProfile, data: dict, by: User) -> Supplie
 
 
 def _replace_children(profile, related_name: str, model, fields: list[str], items) -> None:
+    """Replace all of a profile's certifications (or references, documents) at once; every
+    new row is validated first, so a bad one changes nothing."""
+    rows = [model(profile=profile, **{f: item[f] for f in fields if f in item}) for item in items]
+    for position, row in enumerate(rows, start=1):
+        try:
+            row.full_clean(exclude=["profile", "file"])
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(what)s %(n)d: %(errors)s")
+                % {
+                    "what": model._meta.verbose_name.capitalize(),
+                    "n": position,
+                    "errors": "; ".join(exc.messages),
+                }
+            ) from exc
     getattr(profile, related_name).all().delete()
-    model.objects.bulk_create(
-        [model(profile=profile, **{f: item[f] for f in fields if f in item}) for item in items]
-    )
+    model.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -189,8 +203,11 @@ def profile_submit(*, profile: SupplierProfile, by: User) -> SupplierProfile:
     missing = profile_missing_fields(profile)
     if missing:
         raise ProfileIncomplete(missing)
+    # Another company holds this SIREN live, or claims it in a submission of its own.
     profile.siren_conflict = (
-        SupplierProfile.objects.filter(is_live=True, siren=profile.siren)
+        SupplierProfile.objects.filter(
+            Q(is_live=True) | Q(status=Status.SUBMITTED), siren=profile.siren
+        )
         .exclude(organization=profile.organization_id)
         .exists()
     )

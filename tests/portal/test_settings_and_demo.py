@@ -74,10 +74,19 @@ def test_production_settings_are_secure_by_default():
 def test_demo_data_is_idempotent_and_logins_work(settings, client):
     settings.DEMO_MODE = True
     call_command("load_demo")
+    counts = (User.objects.count(), Organization.objects.count(), Membership.objects.count())
     call_command("load_demo")
-    assert User.objects.count() == 4
-    assert Organization.objects.count() == 3
-    assert Membership.objects.count() == 3
+    assert (User.objects.count(), Organization.objects.count(), Membership.objects.count()) == (
+        counts
+    )
+    demo_orgs = Organization.objects.filter(
+        memberships__user__email__in=[
+            "supplier@example.com",
+            "buyer@example.com",
+            "ministry@example.com",
+        ]
+    )
+    assert sorted(demo_orgs.values_list("kind", flat=True)) == ["ministry", "prime", "supplier"]
     for email in (
         "supplier@example.com",
         "buyer@example.com",

@@ -1,6 +1,6 @@
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
 from portal.models import AuditEvent, Organization
@@ -208,3 +208,40 @@ def test_going_live_computes_the_matching_fields(approved):
     assert SupplierProfile.objects.filter(
         is_live=True, search_vector=SearchQuery("cameras infrarouge", config="fr_unaccent")
     ).exists()  # accents ignored: "caméras infrarouges" in the statement
+
+
+def test_a_bad_certification_is_refused_with_its_position_and_nothing_changes(profile, supplier):
+    services.profile_set_certifications(
+        profile=profile,
+        items=[{"type": "iso9001", "name": "", "number": "1", "issuer": "", "expires_on": None}],
+        by=supplier,
+    )
+    with pytest.raises(ValidationError, match="2"):
+        services.profile_set_certifications(
+            profile=profile,
+            items=[
+                {"type": "iso9001", "name": "", "number": "1", "issuer": "", "expires_on": None},
+                {"type": "other", "name": "", "number": "2", "issuer": "", "expires_on": None},
+            ],
+            by=supplier,
+        )
+    assert list(Certification.objects.values_list("number", flat=True)) == ["1"]
+
+
+def test_two_pending_claimants_of_one_siren_are_flagged(submitted, reference):
+    rival_org = OrganizationFactory(siren="912345675")
+    rival = MembershipFactory(organization=rival_org).user
+    working = services.profile_get_working(organization=rival_org)
+    services.profile_update(
+        profile=working,
+        data={
+            "legal_name": "Rival SAS",
+            "siret": "91234567500017",
+            "headcount": 3,
+            "capability_statement": "…",
+            "cpv_codes": ["72000000"],
+            "region": submitted.region,
+        },
+        by=rival,
+    )
+    assert services.profile_submit(profile=working, by=rival).siren_conflict
