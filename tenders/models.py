@@ -1,1 +1,276 @@
-"""Models come with their issue."""
+"""Tenders, modelled on the Open Contracting Data Standard (OCDS 1.1) `tender` object, plus the
+defence requirements Passerelle matches on, and the interest suppliers express in them.
+
+The full-text search vector is maintained by PostgreSQL triggers (migration 0002): it covers the
+title (weight A), the description (B) and the lots (C), in French and English, accents ignored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import CertificationType, ClearanceLevel
+from portal.models import CpvCode, Organization, Region
+
+
+class Tender(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+        AWARDED = "awarded", _("Awarded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Method(models.TextChoices):  # OCDS `method` codelist (closed)
+        OPEN = "open", _("Open procedure")
+        SELECTIVE = "selective", _("Restricted procedure")
+        LIMITED = "limited", _("Negotiated procedure")
+        DIRECT = "direct", _("Direct award")
+
+    class Category(models.TextChoices):  # OCDS `procurementCategory` codelist (closed)
+        GOODS = "goods", _("Goods")
+        WORKS = "works", _("Works")
+        SERVICES = "services", _("Services")
+
+    ocid = models.CharField(_("OCDS identifier"), max_length=128, unique=True)
+    reference = models.CharField(_("internal reference"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    buyer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="tenders",
+        limit_choices_to={"kind": Organization.Kind.MINISTRY},
+        verbose_name=_("buyer entity"),
+    )
+    procurement_method = models.CharField(
+        _("procurement method"), max_length=16, choices=Method.choices, blank=True
+    )
+    procurement_method_details = models.CharField(
+        _("procurement method details"), max_length=500, blank=True
+    )
+    main_procurement_category = models.CharField(
+        _("main procurement category"), max_length=16, choices=Category.choices, blank=True
+    )
+    estimated_value = models.DecimalField(
+        _("estimated value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    main_cpv = models.ForeignKey(
+        CpvCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenders_main",
+        verbose_name=_("main CPV code"),
+    )
+    additional_cpvs = models.ManyToManyField(
+        CpvCode, blank=True, related_name="tenders_additional", verbose_name=_("other CPV codes")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenders",
+        verbose_name=_("place of performance (region)"),
+    )
+    nuts_code = models.CharField(_("NUTS code"), max_length=5, blank=True)
+    published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
+    submission_deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
+    enquiry_deadline = models.DateTimeField(_("enquiry deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+
+    # Defence requirements (hard constraints and preferences of matching).
+    min_clearance = models.PositiveSmallIntegerField(
+        _("minimum facility clearance"),
+        choices=ClearanceLevel.choices,
+        default=ClearanceLevel.NONE,
+    )
+    mandatory_certifications = ArrayField(
+        models.CharField(max_length=20, choices=CertificationType.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("mandatory certifications"),
+    )
+    preferred_certifications = ArrayField(
+        models.CharField(max_length=20, choices=CertificationType.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("preferred certifications"),
+    )
+    sme_reserved = models.BooleanField(_("reserved for SMEs"), default=False)
+    eu_controlled_required = models.BooleanField(
+        _("EU-controlled ownership required"), default=False
+    )
+    itar_free_required = models.BooleanField(_("ITAR-free required"), default=False)
+    min_trl = models.PositiveSmallIntegerField(
+        _("minimum technology readiness level (TRL)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+
+    # Written by PostgreSQL triggers only (see migration 0002): never assign it in Python.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    # Bookkeeping of `import_ocds`: the last release applied, so re-imports change nothing.
+    ocds_release_id = models.CharField(max_length=255, blank=True)
+    ocds_release_date = models.DateTimeField(null=True, blank=True)
+    ocds_release_hash = models.CharField(max_length=64, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_trl__isnull=True) | Q(min_trl__gte=1, min_trl__lte=9),
+                name="tender_min_trl_1_9",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_clearance__gte=0, min_clearance__lte=3),
+                name="tender_min_clearance_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
+                name="tender_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="tender_currency_iso4217"
+            ),
+            models.CheckConstraint(
+                condition=Q(mandatory_certifications__contained_by=CertificationType.values)
+                & Q(preferred_certifications__contained_by=CertificationType.values),
+                name="tender_certifications_known",
+            ),
+            models.CheckConstraint(
+                # A draft may be cancelled before it was ever published.
+                condition=Q(status__in=["draft", "cancelled"]) | Q(published_at__isnull=False),
+                name="tender_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(enquiry_deadline__isnull=True)
+                | Q(submission_deadline__isnull=True)
+                | Q(enquiry_deadline__lte=F("submission_deadline")),
+                name="tender_enquiry_before_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "closed", "awarded", "cancelled"]),
+                name="tender_status_known",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "reference"],
+                condition=~Q(reference=""),
+                name="tender_reference_unique_per_buyer",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="tender_search_gin"),
+            models.Index(fields=["status", "submission_deadline"], name="tender_status_deadline"),
+            models.Index(fields=["status", "published_at"], name="tender_status_published"),
+            models.Index(fields=["min_clearance"], name="tender_min_clearance"),
+            models.Index(
+                fields=["sme_reserved"], condition=Q(sme_reserved=True), name="tender_sme_reserved"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
+
+
+class Lot(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
+    position = models.PositiveSmallIntegerField(_("lot number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    value = models.DecimalField(
+        _("estimated value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    cpv = models.ForeignKey(
+        CpvCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lots",
+        verbose_name=_("CPV code"),
+    )
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["tender", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "position"], name="lot_position_unique"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="lot_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class TenderDocument(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address (URL)"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["tender", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Interest(models.Model):
+    """A supplier organization raises its hand on a published tender."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="interests")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="tender_interests"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "organization"], name="interest_unique_per_organization"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.tender}"

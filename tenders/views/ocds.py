@@ -1,0 +1,47 @@
+"""OCDS export (one release, the package of all published tenders) and the moderators' import."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.permissions import Role, role_required
+
+from ..forms import OcdsUploadForm
+from ..models import Tender
+from ..ocds.export import release_for_tender, release_package, tenders_for_export
+from ..ocds.importer import ocds_import
+from ..permissions import PUBLIC_STATUSES, get_tender_for_user
+
+JSON_OPTIONS = {"ensure_ascii": False, "indent": 2}
+
+
+@require_GET
+@login_required
+def ocds_release(request, pk):
+    tender = get_tender_for_user(request.user, pk)
+    tender = tenders_for_export(Tender.objects.filter(pk=tender.pk)).get()
+    return JsonResponse(release_for_tender(tender), json_dumps_params=JSON_OPTIONS)
+
+
+@require_GET
+@login_required
+def ocds_package(request):
+    tenders = tenders_for_export(Tender.objects.filter(status__in=PUBLIC_STATUSES).order_by("pk"))
+    package = release_package(tenders, uri=request.build_absolute_uri())
+    return JsonResponse(package, json_dumps_params=JSON_OPTIONS)
+
+
+@role_required(Role.MODERATOR)
+def ocds_import_upload(request):
+    form = OcdsUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # Large uploads are already on disk (TemporaryUploadedFile): stream from there.
+        with upload.open("rb") as fh:
+            report = ocds_import(fh, by=request.user)
+    context = {"form": form, "report": report}
+    return render(request, "tenders/ocds_import.html", context)
