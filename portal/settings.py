@@ -4,6 +4,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
+    "rematch-open-tenders-nightly": {
+        "task": "matching.match_open_tenders",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "close-tenders-past-deadline": {
         "task": "tenders.close_past_deadline",
         "schedule": 300.0,

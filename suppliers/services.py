@@ -349,7 +349,7 @@ def profile_approve(*, profile: SupplierProfile, by: User, reason: str = "") -> 
         action="supplier_profile.approved",
     )
     _publish(profile)
-    # Matching: enqueue a re-match of this supplier here, on commit (matching issue).
+    _rematch_on_commit()
     return profile
 
 
@@ -398,7 +398,10 @@ def profile_suspend(*, live: SupplierProfile, by: User, reason: str) -> Supplier
         allowed_from=(Status.APPROVED,),
         action="supplier_profile.suspended",
     )
-    # Matching: enqueue the removal of this supplier's matches here, on commit.
+    from matching.services import supplier_matches_remove
+
+    supplier_matches_remove(organization=live.organization)  # gone from shortlists at once
+    _rematch_on_commit()  # and the gaps filled
     return live
 
 
@@ -414,7 +417,15 @@ def profile_reinstate(*, live: SupplierProfile, by: User, reason: str) -> Suppli
         allowed_from=(Status.SUSPENDED,),
         action="supplier_profile.reinstated",
     )
+    _rematch_on_commit()
     return live
+
+
+def _rematch_on_commit() -> None:
+    """A supplier entering, changing or leaving: every open tender's shortlist may change."""
+    from matching.tasks import match_open_tenders
+
+    match_open_tenders.delay_on_commit()
 
 
 class DocumentRejected(Exception):

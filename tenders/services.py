@@ -66,13 +66,10 @@ def ocid_new() -> str:
 
 
 def matching_enqueue_on_commit(*, tender: Tender) -> None:
-    """THE single call site where matching will be enqueued, once the matching app exists:
+    """THE single call site where matching is enqueued for a tender."""
+    from matching.tasks import match_tender
 
-        from matching.tasks import match_tender
-        match_tender.delay_on_commit(tender.pk)  # the worker must see the committed row
-
-    Deliberately a no-op today (issue 4 does not implement matching)."""
-    return None
+    match_tender.delay_on_commit(tender.pk)  # the worker must see the committed row
 
 
 def _ensure_author(by: User, buyer: Organization) -> None:

@@ -6,12 +6,17 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from portal.models import Membership, Organization, User
+from portal.reference import BUNDLED_DIR, cpv_load, regions_load
+from tenders.models import Lot, Tender
 
 from .factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
@@ -183,3 +188,46 @@ def worker_mailbox(transactional_db, tmp_path):
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
         _stop_worker(proc)
+
+
+# --- Reference data and tenders (the bundled subset) ------------------------------------------
+
+
+@pytest.fixture
+def cpv(db):
+    cpv_load(BUNDLED_DIR / "cpv_subset.csv")
+
+
+@pytest.fixture
+def regions(db):
+    regions_load(BUNDLED_DIR / "regions.csv")
+
+
+@pytest.fixture
+def ministry(ministry_author):
+    return ministry_author.membership.organization
+
+
+@pytest.fixture
+def make_tender(cpv, ministry):
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Tender:
+        n = next(counter)
+        lots = fields.pop("lots", [])
+        status = fields.setdefault("status", Tender.Status.PUBLISHED)
+        defaults = {
+            "ocid": f"ocds-test-{n}",
+            "title": f"Tender {n}",
+            "buyer": ministry,
+            "main_cpv_id": "35613000",
+            "estimated_value": Decimal("100000"),
+            "submission_deadline": timezone.now() + timedelta(days=30),
+            "published_at": None if status == Tender.Status.DRAFT else timezone.now(),
+        }
+        tender = Tender.objects.create(**{**defaults, **fields})
+        for i, title in enumerate(lots, start=1):
+            Lot.objects.create(tender=tender, position=i, title=title)
+        return tender
+
+    return make

@@ -40,7 +40,7 @@ def test_a_moderator_approves_in_one_click(
             f"/suppliers/moderation/{submitted.pk}/decide/", {"decision": "approve", "reason": ""}
         )
     assert response.status_code == 302
-    assert len(callbacks) == 1  # the decision email is enqueued after commit
+    assert len(callbacks) == 2  # decision email and re-matching, both enqueued after commit
     assert SupplierProfile.objects.get(is_live=True).status == Status.APPROVED
 
 

@@ -1,0 +1,190 @@
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+
+from matching import engine, services
+from matching.models import Match
+from suppliers import services as supplier_services
+from suppliers.models import SupplierProfile
+from tenders import services as tender_services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_ranks_by_cpv_proximity_and_words_and_explains_each_component(
+    make_supplier, make_tender
+):
+    exact = make_supplier(
+        cpv_codes=["35613000"], capability_statement="Drones de reconnaissance tactique."
+    )
+    group = make_supplier(cpv_codes=["35600000"])
+    division = make_supplier(cpv_codes=["35000000"])
+    unrelated = make_supplier(cpv_codes=["72000000"])
+    tender = make_tender(title="Drones de reconnaissance", region_id="53")
+    stats = services.shortlist_rebuild(tender=tender)
+    assert stats["created"] == 3
+    ranked = list(Match.objects.filter(tender=tender).order_by("rank"))
+    assert [m.supplier_id for m in ranked] == [exact.pk, group.pk, division.pk]
+    assert unrelated.pk not in {m.supplier_id for m in ranked}
+    best = ranked[0]
+    assert {c["name"] for c in best.components} == {
+        "cpv",
+        "text",
+        "past_performance",
+        "certifications",
+        "region",
+        "size",
+        "interest",
+    }
+    assert all(c["explanation"] for c in best.components)
+    text = next(c for c in best.components if c["name"] == "text")
+    assert text["value"] > 0 and "drone" in text["explanation"]
+    assert ranked[0].score > ranked[1].score > ranked[2].score
+
+
+def test_a_hard_constraint_excludes_with_its_reason(make_supplier, make_tender):
+    deadline = datetime.date.today() + datetime.timedelta(days=30)
+    holder = make_supplier(
+        cpv_codes=["35613000"], certifications=[("iso27001", deadline + datetime.timedelta(days=1))]
+    )
+    lapsing = make_supplier(
+        cpv_codes=["35613000"], certifications=[("iso27001", deadline - datetime.timedelta(days=1))]
+    )
+    tender = make_tender(mandatory_certifications=["iso27001"])
+    services.shortlist_rebuild(tender=tender)
+    kept = Match.objects.get(tender=tender, supplier=holder)
+    out = Match.objects.get(tender=tender, supplier=lapsing)
+    assert kept.rank == 1 and kept.eligible
+    assert out.rank is None and not out.eligible
+    [failed] = [c for c in out.constraints if not c["passed"]]
+    assert "ISO 27001" in failed["reason"]
+
+
+def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
+    codes = ["35613000", "35600000", "35000000", "35700000", "72000000", "35613000"]
+    words = ["drones", "radar", "cyber", "logistique", "drones et radar", "formation"]
+    for i in range(18):
+        make_supplier(
+            cpv_codes=[codes[i % 6]],
+            capability_statement=words[(i * 5) % 6],
+            headcount=5 + i * 30,
+            regions_served=["53"] if i % 3 else [],
+            references=[("35613000", 2020 + i % 6, "DGA")] if i % 4 == 0 else [],
+        )
+    tender = make_tender(title="Drones et radar", region_id="53", sme_reserved=True)
+    ctx = engine.tender_context(tender)
+    everything = sorted(
+        (engine.score_row(ctx, row) for row in engine.retrieve(ctx, 10**6)),
+        key=lambda s: (-s.score, s.supplier_id),
+    )
+    exhaustive = [s.supplier_id for s in everything if s.eligible][:5]
+    # Start with a window far too small: the engine must widen it until the top 5 is exact.
+    eligible, _excluded = engine.rank(ctx, top_n=5, first_limit=2)
+    assert [s.supplier_id for s in eligible] == exhaustive
+    assert len(exhaustive) == 5
+
+
+def test_rematching_is_idempotent(make_supplier, make_tender):
+    make_supplier(cpv_codes=["35613000"])
+    make_supplier(cpv_codes=["35600000"])
+    tender = make_tender()
+    services.shortlist_rebuild(tender=tender)
+    before = list(Match.objects.values_list("pk", "rank", "computed_at"))
+    assert services.shortlist_rebuild(tender=tender) == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "deleted": 0,
+    }
+    assert list(Match.objects.values_list("pk", "rank", "computed_at")) == before
+
+
+def test_ranks_move_without_colliding_when_a_supplier_overtakes(
+    make_supplier, make_tender, supplier
+):
+    first = make_supplier(cpv_codes=["35613000"])
+    second = make_supplier(cpv_codes=["35600000"])
+    tender = make_tender()
+    services.shortlist_rebuild(tender=tender)
+    live = SupplierProfile.objects.get(organization=second, is_live=True)
+    SupplierProfile.objects.filter(pk=live.pk).update(
+        cpv_prefixes=supplier_services.cpv_prefixes(["35613000"]),
+        cpv_codes=["35613000"],
+        region_id="53",
+    )
+    tender.region_id = "53"
+    tender.save()
+    services.shortlist_rebuild(tender=tender)
+    ranks = dict(Match.objects.values_list("supplier_id", "rank"))
+    assert sorted(ranks.values()) == [1, 2]
+    assert ranks[first.pk] != ranks[second.pk]
+
+
+def test_a_suspended_supplier_leaves_every_shortlist(make_supplier, make_tender, moderator):
+    org = make_supplier(cpv_codes=["35613000"])
+    tender = make_tender()
+    services.shortlist_rebuild(tender=tender)
+    live = SupplierProfile.objects.get(organization=org, is_live=True)
+    supplier_services.profile_suspend(live=live, by=moderator, reason="Contrôle")
+    assert not Match.objects.filter(supplier=org).exists()
+    services.shortlist_rebuild(tender=tender)
+    assert not Match.objects.filter(supplier=org).exists()
+
+
+def test_a_tender_no_longer_published_has_no_shortlist(make_supplier, make_tender, moderator):
+    make_supplier(cpv_codes=["35613000"])
+    tender = make_tender()
+    services.shortlist_rebuild(tender=tender)
+    tender_services.tender_cancel(tender=tender, by=moderator, reason="Annulé")
+    tender.refresh_from_db()
+    services.shortlist_rebuild(tender=tender)
+    assert not Match.objects.filter(tender=tender).exists()
+
+
+def test_publishing_enqueues_matching_after_commit_and_not_on_rollback(
+    make_tender, ministry_author, django_capture_on_commit_callbacks
+):
+    draft = make_tender(status="draft")
+    with django_capture_on_commit_callbacks() as callbacks:
+        tender_services.tender_publish(tender=draft, by=ministry_author)
+    assert len(callbacks) == 1
+    assert "match_tender" in repr(callbacks[0]) or callbacks[0].__qualname__
+
+    other = make_tender(status="draft")
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with connection.cursor():
+                from django.db import transaction
+
+                with transaction.atomic():
+                    tender_services.tender_publish(tender=other, by=ministry_author)
+                    raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rebuilds_at_once_leave_one_consistent_shortlist(make_supplier, make_tender):
+    for code in ["35613000", "35600000", "35000000"]:
+        make_supplier(cpv_codes=[code])
+    tender = make_tender()
+    errors = []
+
+    def rebuild():
+        try:
+            services.shortlist_rebuild(tender=tender)
+        except Exception as exc:  # noqa: BLE001 - any failure fails the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rebuild) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(Match.objects.filter(tender=tender).values_list("rank", flat=True)) == [1, 2, 3]
