@@ -24,7 +24,11 @@ def dashboard(request):
     role = user_role(request.user)
     context = {"role": role}
     if role == Role.SUPPLIER:
-        context.update(supplier_selectors.dashboard_context(user_organization(request.user)))
+        from matching.selectors import tenders_for_supplier
+
+        organization = user_organization(request.user)
+        context.update(supplier_selectors.dashboard_context(organization))
+        context["matches"] = tenders_for_supplier(organization)
     elif role == Role.MODERATOR:
         context["to_review"] = supplier_selectors.moderation_queue().count()
     return render(request, "portal/dashboard.html", context)
