@@ -55,6 +55,10 @@ def tender_detail(request, pk):
         and selectors.organization_has_interest(tender=tender, organization=organization),
         "interest_count": selectors.interests_for_tender(tender).count(),
     }
+    if context["can_author"]:  # the tender's own entity and moderators see who matches
+        from matching.selectors import shortlist
+
+        context["shortlist"] = shortlist(tender, limit=10)
     return render(request, "tenders/tender_detail.html", context)
 
 

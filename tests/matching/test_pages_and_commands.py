@@ -48,3 +48,16 @@ def test_rematch_command_runs_one_or_all_open_tenders(make_supplier, make_tender
     assert "2 tender(s): created 1, updated 0, unchanged 1, deleted 0" in capsys.readouterr().out
     with pytest.raises(CommandError, match="No tender"):
         call_command("rematch", "--tender", "999999")
+
+
+def test_the_tender_page_shows_its_shortlist_to_its_author_only(
+    client, make_supplier, make_tender, ministry_author, buyer
+):
+    org = make_supplier(cpv_codes=["35613000"])
+    tender = make_tender()
+    services.shortlist_rebuild(tender=tender)
+    client.force_login(ministry_author)
+    response = client.get(f"/tenders/{tender.pk}/")
+    assert [m.supplier_id for m in response.context["shortlist"]] == [org.pk]
+    client.force_login(buyer)
+    assert "shortlist" not in client.get(f"/tenders/{tender.pk}/").context
