@@ -12,10 +12,11 @@ row left out, K grows. So the top N is exactly what scoring every candidate woul
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.choices import CertificationType, ClearanceLevel
 
@@ -222,10 +223,15 @@ def retrieve(ctx: TenderContext, limit: int) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-_LABELS = {
-    **{f"cert:{v}": str(label) for v, label in CertificationType.choices},
-    **{f"clearance:{v}": str(label) for v, label in ClearanceLevel.choices},
-}
+@functools.cache
+def _labels() -> dict[str, str]:
+    """Certification and clearance names in English: explanations are stored as English
+    message ids with parameters and translated when shown."""
+    with translation.override("en"):
+        return {
+            **{f"cert:{v}": str(label) for v, label in CertificationType.choices},
+            **{f"clearance:{v}": str(label) for v, label in ClearanceLevel.choices},
+        }
 
 
 def _date(value) -> datetime.date | None:
@@ -258,7 +264,7 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
         for kind, expires in certifications
         if expires is None or req.deadline is None or expires >= req.deadline
     }
-    labels = dict(_LABELS)
+    labels = _labels()
     components = [
         scoring.cpv_component(
             req.cpv_codes, facts.cpv_codes, [r[0] for r in facts.references if r[0]], w["cpv"]

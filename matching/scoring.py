@@ -11,7 +11,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 ENGINE_VERSION = "1"
 
@@ -28,11 +30,11 @@ DEFAULT_WEIGHTS = {
 # CPV proximity by the number of leading digits two codes share (division 2 … exact 8).
 CPV_LEVEL_VALUES = [(8, 1.0), (5, 0.8), (4, 0.6), (3, 0.4), (2, 0.2)]
 CPV_LEVEL_NAMES = {
-    8: _("same code"),
-    5: _("same category"),
-    4: _("same class"),
-    3: _("same group"),
-    2: _("same division"),
+    8: N_("same code"),
+    5: N_("same category"),
+    4: N_("same class"),
+    3: N_("same group"),
+    2: N_("same division"),
 }
 REFERENCE_CPV_FACTOR = 0.8  # a code only seen in past contracts counts a little less
 RECENT_YEARS = 5  # references older than this weigh half as much
@@ -40,18 +42,40 @@ TEXT_SATURATION = 0.1  # ts_rank_cd value at which text relevance reaches ~63 %
 
 
 @dataclass(frozen=True)
+class Msg:
+    """An explanation kept as its English message id and parameters, so that it is stored once
+    and shown in each reader's language (string parameters are translated too)."""
+
+    message: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return render(self.message, self.params)
+
+    def as_dict(self) -> dict:
+        with translation.override("en"):
+            text = str(self)
+        return {"message": self.message, "params": self.params, "explanation": text}
+
+
+def render(message: str, params: dict) -> str:
+    translated = {k: gettext(v) if isinstance(v, str) else v for k, v in params.items()}
+    return gettext(message) % translated if params else gettext(message)
+
+
+@dataclass(frozen=True)
 class Component:
     name: str
     value: float
     weight: float
-    explanation: str
+    explanation: Msg
 
     def as_dict(self) -> dict:
         return {
             "name": self.name,
             "value": round(self.value, 4),
             "weight": self.weight,
-            "explanation": str(self.explanation),
+            **self.explanation.as_dict(),
         }
 
 
@@ -59,10 +83,17 @@ class Component:
 class Constraint:
     name: str
     passed: bool
-    reason: str
+    reason: Msg
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "passed": self.passed, "reason": str(self.reason)}
+        data = self.reason.as_dict()
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "message": data["message"],
+            "params": data["params"],
+            "reason": data["explanation"],
+        }
 
 
 @dataclass
@@ -121,11 +152,13 @@ def check_constraints(
             Constraint(
                 "clearance",
                 level >= req.min_clearance,
-                _("requires clearance level %(level)s valid on %(day)s")
-                % {
-                    "level": labels.get(f"clearance:{req.min_clearance}", req.min_clearance),
-                    "day": day_text or "—",
-                },
+                Msg(
+                    N_("requires clearance level %(level)s valid on %(day)s"),
+                    {
+                        "level": labels.get(f"clearance:{req.min_clearance}", req.min_clearance),
+                        "day": day_text or "—",
+                    },
+                ),
             )
         )
     held = {kind for kind, expires in sup.certifications if _valid_on(expires, day)}
@@ -134,8 +167,10 @@ def check_constraints(
             Constraint(
                 f"certification:{kind}",
                 kind in held,
-                _("requires %(cert)s valid on %(day)s")
-                % {"cert": labels.get(f"cert:{kind}", kind), "day": day_text or "—"},
+                Msg(
+                    N_("requires %(cert)s valid on %(day)s"),
+                    {"cert": labels.get(f"cert:{kind}", kind), "day": day_text or "—"},
+                ),
             )
         )
     if req.sme_reserved:
@@ -143,23 +178,25 @@ def check_constraints(
             Constraint(
                 "sme",
                 sup.size_category in ("micro", "pme"),
-                _("reserved for SMEs (micro-enterprises and PME)"),
+                Msg(N_("reserved for SMEs (micro-enterprises and PME)")),
             )
         )
     if req.eu_controlled_required:
         out.append(
             Constraint(
-                "eu_controlled", sup.eu_controlled, _("requires ownership controlled from the EU")
+                "eu_controlled",
+                sup.eu_controlled,
+                Msg(N_("requires ownership controlled from the EU")),
             )
         )
     if req.itar_free_required:
-        out.append(Constraint("itar_free", sup.itar_free, _("requires an ITAR-free offer")))
+        out.append(Constraint("itar_free", sup.itar_free, Msg(N_("requires an ITAR-free offer"))))
     if req.min_trl:
         out.append(
             Constraint(
                 "trl",
                 (sup.trl or 0) >= req.min_trl,
-                _("requires TRL %(trl)d or more") % {"trl": req.min_trl},
+                Msg(N_("requires TRL %(trl)d or more"), {"trl": req.min_trl}),
             )
         )
     return out
@@ -216,13 +253,15 @@ def cpv_component(
                 best = (value * factor, level, t, s)
     value, level, t, s = best
     if not value:
-        return Component("cpv", 0.0, weight, _("no CPV code in common with the tender"))
+        return Component("cpv", 0.0, weight, Msg(N_("no CPV code in common with the tender")))
     return Component(
         "cpv",
         value,
         weight,
-        _("CPV %(s)s %(label)s: %(level)s as the tender's %(t)s")
-        % {"s": s, "label": labels.get(s, ""), "level": CPV_LEVEL_NAMES[level], "t": t},
+        Msg(
+            N_("CPV %(s)s: %(level)s as the tender's %(t)s"),
+            {"s": s, "level": CPV_LEVEL_NAMES[level], "t": t},
+        ),
     )
 
 
@@ -230,15 +269,17 @@ def text_component(rank: float, matched_terms: Sequence[str], weight: float) -> 
     """RANK is PostgreSQL's ts_rank_cd of the supplier's text against the tender's terms."""
     value = 1.0 - math.exp(-max(rank, 0.0) / TEXT_SATURATION)
     if value < 0.01:
-        return Component("text", 0.0, weight, _("capability statement does not echo the tender"))
+        return Component(
+            "text", 0.0, weight, Msg(N_("capability statement does not echo the tender"))
+        )
     terms = ", ".join(matched_terms[:5])
     return Component(
         "text",
         value,
         weight,
-        _("capability statement matches the tender's words (%(terms)s)") % {"terms": terms}
+        Msg(N_("capability statement matches the tender's words (%(terms)s)"), {"terms": terms})
         if terms
-        else _("capability statement matches the tender's words"),
+        else Msg(N_("capability statement matches the tender's words")),
     )
 
 
@@ -261,13 +302,14 @@ def past_performance_component(
     value = 1.0 - math.exp(-total / 1.5)
     if not relevant:
         return Component(
-            "past_performance", 0.0, weight, _("no past contract in the tender's CPV area")
+            "past_performance", 0.0, weight, Msg(N_("no past contract in the tender's CPV area"))
         )
-    text = _("%(n)d past contract(s) in the tender's CPV area") % {"n": relevant}
+    text = Msg(N_("%(n)d past contract(s) in the tender's CPV area"), {"n": relevant})
     if same_buyer:
-        text = _("%(n)d past contract(s) in the tender's CPV area, including for this buyer") % {
-            "n": relevant
-        }
+        text = Msg(
+            N_("%(n)d past contract(s) in the tender's CPV area, including for this buyer"),
+            {"n": relevant},
+        )
     return Component("past_performance", value, weight, text)
 
 
@@ -276,7 +318,7 @@ def certifications_component(
 ) -> Component:
     labels = labels or {}
     if not preferred:
-        return Component("certifications", 0.0, 0.0, _("no preferred certification"))
+        return Component("certifications", 0.0, 0.0, Msg(N_("no preferred certification")))
     covered = [c for c in preferred if c in held]
     value = len(covered) / len(preferred)
     names = ", ".join(labels.get(c, c) for c in covered) or "—"
@@ -284,8 +326,10 @@ def certifications_component(
         "certifications",
         value,
         weight,
-        _("holds %(n)d of %(total)d preferred certifications (%(names)s)")
-        % {"n": len(covered), "total": len(preferred), "names": names},
+        Msg(
+            N_("holds %(n)d of %(total)d preferred certifications (%(names)s)"),
+            {"n": len(covered), "total": len(preferred), "names": names},
+        ),
     )
 
 
@@ -297,27 +341,29 @@ def region_component(
     region_name: str = "",
 ) -> Component:
     if not tender_region:
-        return Component("region", 0.0, 0.0, _("no place of performance given"))
+        return Component("region", 0.0, 0.0, Msg(N_("no place of performance given")))
     name = region_name or tender_region
     if supplier_region == tender_region:
-        return Component("region", 1.0, weight, _("head office in %(r)s") % {"r": name})
+        return Component("region", 1.0, weight, Msg(N_("head office in %(r)s"), {"r": name}))
     if tender_region in served:
-        return Component("region", 0.6, weight, _("serves %(r)s") % {"r": name})
-    return Component("region", 0.0, weight, _("neither based in nor serving %(r)s") % {"r": name})
+        return Component("region", 0.6, weight, Msg(N_("serves %(r)s"), {"r": name}))
+    return Component(
+        "region", 0.0, weight, Msg(N_("neither based in nor serving %(r)s"), {"r": name})
+    )
 
 
 def size_component(
     sme_preferred: bool, size_category: str, is_startup: bool, weight: float
 ) -> Component:
     if not sme_preferred:
-        return Component("size", 0.0, 0.0, _("no size preference"))
+        return Component("size", 0.0, 0.0, Msg(N_("no size preference")))
     value = {"micro": 0.9, "pme": 0.9, "eti": 0.3}.get(size_category, 0.0)
     if is_startup and value:
         value = 1.0
     explanation = (
-        _("start-up (young innovative SME)")
+        Msg(N_("start-up (young innovative SME)"))
         if is_startup and value
-        else _("size: %(size)s") % {"size": size_category or "—"}
+        else Msg(N_("size: %(size)s"), {"size": size_category or "—"})
     )
     return Component("size", value, weight, explanation)
 
@@ -327,9 +373,9 @@ def interest_component(interested: bool, weight: float) -> Component:
         "interest",
         1.0 if interested else 0.0,
         weight,
-        _("has expressed interest in this tender")
+        Msg(N_("has expressed interest in this tender"))
         if interested
-        else _("has not expressed interest"),
+        else Msg(N_("has not expressed interest")),
     )
 
 
