@@ -87,7 +87,8 @@ def tender_context(tender, weights: dict | None = None) -> TenderContext:
         words=lexeme_words(text),
         weights=merged_weights(override.weights if override else None, weights),
         region_name=tender.region.name if tender.region_id else "",
-        current_year=timezone.localdate().year,
+        # References are recent or old relative to the tender, not to today.
+        current_year=(tender.published_at or timezone.now()).year,
     )
 
 
@@ -164,7 +165,7 @@ WITH candidates AS (
 ), bounded AS (
     SELECT c.*,
         %(w_cpv)s * c.cpv_value
-      + %(w_text)s * (1 - exp(-c.text_rank / %(text_saturation)s))
+      + %(w_text)s * (1 - exp(-LEAST(c.text_rank / %(text_saturation)s, 700)))
       + %(w_region)s * (CASE WHEN c.region_id = %(region)s THEN 1.0
                              WHEN %(region)s = ANY(c.regions_served) THEN 0.6 ELSE 0.0 END)
       + %(w_size)s * (CASE WHEN c.size_category IN ('micro', 'pme') AND c.is_startup THEN 1.0

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from matching import scoring as s
 
@@ -11,13 +12,13 @@ D = datetime.date
     "tender,supplier,value,level",
     [
         ("35613000", "35613000", 1.0, 8),
-        ("35613100", "35613200", 0.8, 5),  # same category 35613
-        ("35613000", "35614000", 0.6, 4),  # same class 3561
-        ("35613000", "35620000", 0.4, 3),  # same group 356
-        ("35613000", "35700000", 0.2, 2),  # same division 35
+        ("35613100", "35613200", 0.9, 5),  # same category 35613
+        ("35613000", "35614000", 0.8, 4),  # same class 3561
+        ("35613000", "35620000", 0.6, 3),  # same group 356
+        ("35613000", "35700000", 0.4, 2),  # same division 35
         ("35613000", "72000000", 0.0, 0),
-        ("35613000", "35000000", 0.2, 2),  # an ancestor counts at its own depth
-        ("35613100", "35613000", 0.8, 5),
+        ("35613000", "35000000", 0.4, 2),  # an ancestor counts at its own depth
+        ("35613100", "35613000", 0.9, 5),
     ],
 )
 def test_cpv_proximity_follows_the_hierarchy(tender, supplier, value, level):
@@ -79,11 +80,12 @@ def test_sovereignty_and_trl_constraints():
 
 def test_text_component_saturates_and_explains():
     assert s.text_component(0.0, [], 25).value == 0
-    low, high = s.text_component(0.02, ["drone"], 25), s.text_component(0.3, ["drone"], 25)
+    low, high = s.text_component(0.2, ["drone"], 25), s.text_component(3.0, ["drone"], 25)
     assert 0 < low.value < high.value < 1
     assert "drone" in str(high.explanation)
 
 
+@translation.override("en")
 def test_past_performance_prefers_recent_and_same_buyer_references():
     codes = ["35613000"]
     old = s.past_performance_component(codes, [("35613000", 2010, "SIMMT")], "DGA", 2026, 15)
@@ -131,3 +133,14 @@ def test_total_score_is_a_weighted_mean_ignoring_inapplicable_components():
     na = s.Component("c", 0.0, 0.0, "")
     assert s.total_score([a, b, na]) == pytest.approx(87.5)
     assert s.total_score([na]) == 0
+
+
+def test_explanations_are_stored_once_and_shown_in_each_readers_language():
+    from matching.templatetags.matching import explain
+
+    stored = s.region_component("53", "11", ["53"], 8, "Bretagne").as_dict()
+    assert stored["explanation"] == "serves Bretagne"
+    with translation.override("fr"):
+        assert explain(stored) == "intervient en région Bretagne"
+    with translation.override("en"):
+        assert explain(stored) == "serves Bretagne"

@@ -61,7 +61,8 @@ def test_the_moderator_sees_a_field_by_field_diff_of_a_revision(
     services.profile_update(profile=approved, data={"legal_name": "Nouveau Nom"}, by=supplier)
     services.profile_submit(profile=approved, by=supplier)
     client.force_login(moderator)
-    diff = client.get(f"/suppliers/moderation/{approved.pk}/").context["diff"]
+    response = client.get(f"/suppliers/moderation/{approved.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    diff = response.context["diff"]
     assert [(str(r["field"]), r["old"], r["new"]) for r in diff] == [
         ("legal name", "Optique Avancée SAS", "Nouveau Nom")
     ]

@@ -12,7 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from matching import decp, evaluation
+from matching import evaluation
+from matching.decp import Report
 
 
 class Command(BaseCommand):
@@ -30,16 +31,15 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="write one JSON line per tender here")
 
     def handle(self, *args, decp: Path, split_date: datetime.date, out: Path | None, **options):
-        if not decp.is_file():
+        if not Path(decp).is_file():
             raise CommandError(f"{decp}: no such file.")
         started = time.monotonic()
-        report = evaluation_report = None
         with ExitStack() as stack:
             stack.enter_context(evaluation.scratch_database())
-            evaluation.load_reference(self._note)
-            report = _report()
-            built = evaluation.build(decp, split_date, report)
-            self._note("\n".join(report.lines()))
+            evaluation.load_reference(self.stderr.write)
+            report = Report()
+            built = evaluation.build(Path(decp), split_date, report)
+            self.stderr.write("\n".join(report.lines()))
             handle = stack.enter_context(open(out, "w", encoding="utf-8")) if out else None
             bar = stack.enter_context(
                 tqdm(
@@ -50,20 +50,13 @@ class Command(BaseCommand):
                     file=sys.stderr,
                 )
             )
-            evaluation_report = evaluation.evaluate(
+            result = evaluation.evaluate(
                 built,
                 (lambda row: handle.write(json.dumps(row) + "\n"))
                 if handle
                 else (lambda row: None),
                 progress=bar.update,
             )
-        self._note(f"done in {time.monotonic() - started:.0f} s; scratch database removed")
-        self.stdout.write("  ".join(f"{key} {value}" for key, value in evaluation_report.items()))
-        self.stdout.write(json.dumps(evaluation_report))
-
-    def _note(self, text: str) -> None:
-        self.stderr.write(text)
-
-
-def _report() -> decp.Report:
-    return decp.Report()
+        self.stderr.write(f"done in {time.monotonic() - started:.0f} s; scratch database dropped")
+        self.stdout.write("  ".join(f"{key} {value}" for key, value in result.items()))
+        self.stdout.write(json.dumps(result))
