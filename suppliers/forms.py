@@ -161,7 +161,7 @@ class CapabilitiesForm(forms.ModelForm):
             "Codes of the Common Procurement Vocabulary, separated by commas. Type a "
             "word or a code to get suggestions."
         ),
-        widget=forms.TextInput(attrs={"data-cpv-picker": "true", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"data-cpv-picker": "multiple", "autocomplete": "off"}),
     )
 
     class Meta:
@@ -208,7 +208,10 @@ class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
         fields = ["client", "year", "value_eur", "cpv_code", "description", "is_public"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "cpv_code": forms.TextInput(attrs={"data-cpv-picker": "single", "autocomplete": "off"}),
+        }
 
     def clean_cpv_code(self):
         code = (self.cleaned_data.get("cpv_code") or "").strip().split("-")[0]
