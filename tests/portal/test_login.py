@@ -73,3 +73,18 @@ def test_it_logs_out(client, supplier):
     client.force_login(supplier)
     client.post("/accounts/logout/")
     assert client.get("/dashboard/").status_code == 302
+
+
+def test_it_changes_the_email_after_verifying_the_new_address(client, supplier):
+    client.force_login(supplier)
+    response = client.post(
+        "/accounts/email/", {"email": "new-address@example.org", "action_add": ""}
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new-address@example.org"]
+    supplier.refresh_from_db()
+    assert supplier.email != "new-address@example.org"  # not before verification
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    client.post("/" + link.group(0).split("/", 3)[3])
+    supplier.refresh_from_db()
+    assert supplier.email == "new-address@example.org"
