@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone, translation
@@ -37,6 +37,7 @@ class TenderContext:
     weights: dict[str, float]
     region_name: str
     current_year: int
+    labels: dict[str, str] = field(default_factory=dict)  # extra labels (a follow's regions)
 
 
 @dataclass
@@ -49,8 +50,10 @@ class Scored:
     constraints: list[scoring.Constraint]
 
 
-def tender_context(tender, weights: dict | None = None) -> TenderContext:
-    """What matching needs of a tender, read once."""
+def tender_context(tender, weights: dict | None = None, follow=None) -> TenderContext:
+    """What matching needs of a tender, read once. With FOLLOW, the ranking of that following
+    organization: its extra mandatory certifications and regions are hard constraints too, and
+    its weights apply over the tender's (WEIGHTS, if given, over both)."""
     codes = [
         c
         for c in [
@@ -77,6 +80,15 @@ def tender_context(tender, weights: dict | None = None) -> TenderContext:
         buyer_name=tender.buyer.name if tender.buyer_id else "",
         cpv_codes=list(dict.fromkeys(codes)),
     )
+    labels: dict[str, str] = {}
+    if follow is not None:
+        requirements.mandatory_certifications = list(
+            dict.fromkeys(
+                [*tender.mandatory_certifications, *follow.extra_mandatory_certifications]
+            )
+        )
+        requirements.allowed_regions = list(follow.extra_regions)
+        labels = _region_labels(follow.extra_regions)
     override = tender.weight_overrides.filter(organization__isnull=True).first()
     text = f"{tender.title} {tender.title} {lot_text} {tender.description}"
     return TenderContext(
@@ -85,11 +97,23 @@ def tender_context(tender, weights: dict | None = None) -> TenderContext:
         requirements=requirements,
         lexemes=text_lexemes(text),
         words=lexeme_words(text),
-        weights=merged_weights(override.weights if override else None, weights),
+        weights=merged_weights(
+            override.weights if override else None,
+            follow.weights if follow is not None else None,
+            weights,
+        ),
         region_name=tender.region.name if tender.region_id else "",
         # References are recent or old relative to the tender, not to today.
         current_year=(tender.published_at or timezone.now()).year,
+        labels=labels,
     )
+
+
+def _region_labels(codes) -> dict[str, str]:
+    from portal.models import Region
+
+    names = dict(Region.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    return {f"region:{code}": names.get(code, code) for code in codes}
 
 
 def merged_weights(*overrides: dict | None) -> dict[str, float]:
@@ -265,7 +289,7 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
         for kind, expires in certifications
         if expires is None or req.deadline is None or expires >= req.deadline
     }
-    labels = _labels()
+    labels = {**_labels(), **ctx.labels} if ctx.labels else _labels()
     components = [
         scoring.cpv_component(
             req.cpv_codes, facts.cpv_codes, [r[0] for r in facts.references if r[0]], w["cpv"]

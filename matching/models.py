@@ -1,11 +1,15 @@
-"""Stored results of the matching engine: the ranked, explained shortlist of each tender."""
+"""Stored results of the matching engine: the ranked, explained shortlist of each tender, and
+what prime contractors do with it (follows, per-organization statuses, notes, contacts)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import CertificationType
 from portal.models import Organization
 
 
@@ -16,6 +20,11 @@ class Match(models.Model):
 
     tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="matches")
     supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="matches")
+    # NULL: the tender-level ranking; else the ranking computed for one following organization
+    # (its extra requirements and weights).
+    follow = models.ForeignKey(
+        "matching.Follow", on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+    )
     score = models.FloatField(_("score"))
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     eligible = models.BooleanField(default=True)
@@ -29,9 +38,14 @@ class Match(models.Model):
         verbose_name_plural = _("matches")
         ordering = ["tender", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["tender", "supplier"], name="match_unique"),
             models.UniqueConstraint(
-                fields=["tender", "rank"], condition=Q(rank__isnull=False), name="match_rank_unique"
+                fields=["tender", "follow", "supplier"], name="match_unique", nulls_distinct=False
+            ),
+            models.UniqueConstraint(
+                fields=["tender", "follow", "rank"],
+                condition=Q(rank__isnull=False),
+                name="match_rank_unique",
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(score__gte=0, score__lte=100), name="match_score_0_100"
@@ -42,7 +56,10 @@ class Match(models.Model):
                 name="match_rank_iff_eligible",
             ),
         ]
-        indexes = [models.Index(fields=["supplier", "eligible", "score"])]
+        indexes = [
+            models.Index(fields=["supplier", "eligible", "score"]),
+            models.Index(fields=["follow", "rank"], name="match_follow_rank"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tender_id} ← {self.supplier_id}: {self.score}"
@@ -71,3 +88,142 @@ class WeightOverride(models.Model):
 
     def __str__(self) -> str:
         return f"weights of tender {self.tender_id} for {self.organization_id or 'all'}"
+
+
+class Follow(models.Model):
+    """A prime contractor's organization follows a published tender it may answer; its own
+    shortlist is computed with its extra requirements and weights."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="follows")
+    tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="follows")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    extra_mandatory_certifications = ArrayField(
+        models.CharField(max_length=16, choices=CertificationType.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("additional mandatory certifications"),
+    )
+    extra_regions = ArrayField(
+        models.CharField(max_length=3),
+        default=list,
+        blank=True,
+        verbose_name=_("regions (based in or serving one of them)"),
+    )
+    weights = models.JSONField(_("weights"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("followed tender")
+        verbose_name_plural = _("followed tenders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "tender"], name="follow_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} follows {self.tender_id}"
+
+
+class FollowVisit(models.Model):
+    """When a member last opened the follow's shortlist: what is new is what changed since."""
+
+    follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="visits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follow", "user"], name="follow_visit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.follow_id} at {self.seen_at}"
+
+
+class ShortlistEntry(models.Model):
+    """An organization's private status and notes on one supplier for one tender. Independent
+    of Match rows, so that re-matching (which may drop and re-create matches) never loses them."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        CONTACTED = "contacted", _("Contacted")
+        DECLINED = "declined", _("Declined")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="shortlist_entries"
+    )
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.CASCADE, related_name="shortlist_entries"
+    )
+    supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "tender", "supplier"], name="shortlist_entry_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.tender_id}/{self.supplier_id}: {self.status}"
+
+
+class ShortlistEntryChange(models.Model):
+    """History of an entry: who changed its status or edited its notes, and when."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status changed")
+        NOTES = "notes", _("Notes edited")
+
+    entry = models.ForeignKey(ShortlistEntry, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    old_status = models.CharField(max_length=16, choices=ShortlistEntry.Status.choices, blank=True)
+    new_status = models.CharField(max_length=16, choices=ShortlistEntry.Status.choices, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["entry", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.kind} {self.old_status}→{self.new_status}"
+
+
+class SupplierContact(models.Model):
+    """A message a prime contractor sent to a supplier's members about a tender."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.CASCADE, related_name="supplier_contacts"
+    )
+    supplier = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts_received"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "tender", "supplier"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.supplier_id} about {self.tender_id}"

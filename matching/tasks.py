@@ -21,7 +21,64 @@ def match_tender(tender_id: int) -> dict | None:
     tender = Tender.objects.select_related("buyer", "region").filter(pk=tender_id).first()
     if tender is None:  # deleted after enqueue: nothing to do
         return None
-    return services.shortlist_rebuild(tender=tender)
+    result = services.shortlist_rebuild(tender=tender)
+    # Each following organization's ranking is its own task: one slow follow does not hold
+    # the tender's ranking, and a retry redoes only what failed.
+    for follow_id in tender.follows.values_list("pk", flat=True):
+        match_follow.delay(follow_id)
+    return result
+
+
+@shared_task(
+    name="matching.match_follow",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def match_follow(follow_id: int) -> dict | None:
+    from .models import Follow
+
+    follow = (
+        Follow.objects.select_related("tender", "tender__buyer", "tender__region")
+        .filter(pk=follow_id)
+        .first()
+    )
+    if follow is None:  # unfollowed after enqueue
+        return None
+    return services.shortlist_rebuild(tender=follow.tender, follow=follow)
+
+
+@shared_task(name="matching.send_supplier_contact", acks_late=True)
+def send_supplier_contact(contact_id: int) -> int:
+    """Email a recorded SupplierContact to the supplier's members, each in their language.
+
+    HOOK: a minimal sender until the notifications outbox exists. It has no delivery
+    guarantee yet (a retry could send twice, a failure is only logged by Celery); the outbox
+    work replaces this body with "write one delivery row per recipient, then send"."""
+    from portal.mail import send_templated_email
+    from portal.models import User
+
+    from .models import SupplierContact
+
+    contact = (
+        SupplierContact.objects.select_related("organization", "tender", "supplier", "sent_by")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        return 0
+    recipients = User.objects.filter(
+        membership__organization=contact.supplier, is_active=True
+    ).order_by("pk")
+    for user in recipients:
+        send_templated_email(
+            template="supplier_contact",
+            to=[user.email],
+            context={"contact": contact, "recipient": user},
+            language=user.language or "fr",
+        )
+    return len(recipients)
 
 
 @shared_task(name="matching.match_open_tenders", acks_late=True)

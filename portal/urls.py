@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("suppliers/", include("suppliers.urls")),
     path("tenders/", include("tenders.urls")),
+    path("shortlists/", include("matching.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

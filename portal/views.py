@@ -29,6 +29,12 @@ def dashboard(request):
         organization = user_organization(request.user)
         context.update(supplier_selectors.dashboard_context(organization))
         context["matches"] = tenders_for_supplier(organization)
+    elif role == Role.BUYER:
+        from matching.selectors import followed_tenders
+
+        context["followed_tenders"] = followed_tenders(
+            organization=user_organization(request.user), user=request.user
+        )
     elif role == Role.MODERATOR:
         context["to_review"] = supplier_selectors.moderation_queue().count()
     return render(request, "portal/dashboard.html", context)

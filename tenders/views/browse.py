@@ -55,6 +55,11 @@ def tender_detail(request, pk):
         and selectors.organization_has_interest(tender=tender, organization=organization),
         "interest_count": selectors.interests_for_tender(tender).count(),
     }
+    if user_role(request.user) == Role.BUYER:  # prime contractors follow tenders
+        from matching.selectors import organization_follows
+
+        context["is_buyer"] = True
+        context["follows"] = organization_follows(organization=organization, tender=tender)
     if context["can_author"]:  # the tender's own entity and moderators see who matches
         from matching.selectors import shortlist
 

@@ -98,6 +98,19 @@ def test_past_performance_prefers_recent_and_same_buyer_references():
     assert "buyer" in str(buyer.explanation)
 
 
+def test_past_performance_keeps_growing_with_experience_and_values_the_buyer():
+    codes = ["35613000"]
+    many = s.past_performance_component(codes, [("35613000", 2024, "SIMMT")] * 40, "DGA", 2026, 15)
+    two = s.past_performance_component(codes, [("35613000", 2024, "SIMMT")] * 2, "DGA", 2026, 15)
+    once_for_buyer = s.past_performance_component(
+        codes, [("35613000", 2024, "DGA Techniques")], "DGA", 2026, 15
+    )
+    assert 0 < two.value < many.value <= 1
+    # Experience alone fills half the component, the relationship with the buyer the other half.
+    assert many.value < 1 - s.SAME_BUYER_SHARE + 1e-9
+    assert once_for_buyer.value > two.value
+
+
 def test_preferred_certifications_region_size_interest():
     cert = s.certifications_component(["iso9001", "en9100"], {"iso9001"}, 8)
     assert cert.value == 0.5
