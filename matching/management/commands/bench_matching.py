@@ -1,0 +1,225 @@
+"""manage.py bench_matching: the matching engine's speed at scale, in a scratch database.
+
+Builds N synthetic suppliers and T+1 published tenders in a database of its own (created,
+migrated, then dropped: the configured database is never written to), times
+`matching.services.shortlist_rebuild` per tender, then the naive approach on a few of them, and
+prints one JSON line on stdout. Progress and setup timings go to stderr."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand
+from django.db import connection
+from tqdm import tqdm
+
+from matching import bench, engine, services
+from matching.models import Match
+from portal.models import Region
+from tenders.models import Tender
+
+WARMUP_TENDERS = 1
+
+# The engine's candidate filter (matching.engine.RETRIEVAL_SQL), counted: how much the
+# retrieval query has to rank for each tender. Informational, outside the timings.
+CANDIDATES_SQL = """
+SELECT count(*) FROM suppliers_supplierprofile p
+WHERE p.is_live AND p.status = 'approved'
+  AND (p.cpv_prefixes && %(l2)s::varchar[]
+       OR p.reference_cpv_prefixes && %(l2)s::varchar[]
+       OR (%(has_query)s AND p.search_vector @@ %(query)s::tsquery)
+       OR p.organization_id IN (SELECT organization_id FROM tenders_interest
+                                WHERE tender_id = %(tender_id)s))
+"""
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[None]:
+    """Point the default connection at a new, migrated database NAME; drop it afterwards and
+    point the connection back, whatever happened."""
+    settings_dict = connection.settings_dict
+    old_name = settings_dict["NAME"]
+    test_settings = settings_dict.setdefault("TEST", {})
+    old_test_name = test_settings.get("NAME")
+    test_settings["NAME"] = name
+    try:
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False, keepdb=False
+        )
+        yield
+    finally:
+        try:
+            # Only ever drop the scratch database: if creation failed before switching over,
+            # NAME is still the real database and destroy_test_db would drop *that*.
+            if settings_dict["NAME"] == name:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+        finally:
+            settings_dict["NAME"] = old_name
+            test_settings["NAME"] = old_test_name
+            ContentType.objects.clear_cache()  # ids cached from the scratch database
+
+
+@contextmanager
+def retrieval_probe() -> Iterator[list[float]]:
+    """Time every engine.retrieve call (the SQL part of a rebuild) while the block runs."""
+    calls: list[float] = []
+    original = engine.retrieve
+
+    def timed(ctx, limit):
+        start = time.perf_counter()
+        try:
+            return original(ctx, limit)
+        finally:
+            calls.append(time.perf_counter() - start)
+
+    engine.retrieve = timed
+    try:
+        yield calls
+    finally:
+        engine.retrieve = original
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between the closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    low, high = math.floor(k), math.ceil(k)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def candidate_count(tender: Tender) -> int:
+    ctx = engine.tender_context(tender)
+    params = {
+        **engine._prefix_sets(ctx.codes or ["--"]),
+        "query": engine._tsquery(ctx.lexemes) or "''",
+        "has_query": bool(ctx.lexemes),
+        "tender_id": tender.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CANDIDATES_SQL, params)
+        return cursor.fetchone()[0]
+
+
+def engine_top(tender: Tender) -> list[tuple[int, float]]:
+    return list(
+        Match.objects.filter(tender=tender, eligible=True)
+        .order_by("rank")
+        .values_list("supplier_id", "score")
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the matching engine in a scratch database (created, then dropped): N "
+        "synthetic suppliers (CPV codes, capability statements, credentials, references) and "
+        "T published tenders plus one warm-up tender; time shortlist_rebuild (retrieve, score, "
+        "store the top N) per tender. The naive baseline, on --naive-sample tenders: load every "
+        "approved live supplier through the ORM (certifications and references prefetched, "
+        "PostgreSQL's ts_rank_cd annotated per supplier), score each with the same "
+        "matching.scoring functions, sort, replace the stored top N. Prints one JSON line."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--suppliers", type=int, default=100_000)
+        parser.add_argument("--tenders", type=int, default=50, help="measured tenders")
+        parser.add_argument("--top-n", type=int, default=engine.DEFAULT_TOP_N)
+        parser.add_argument("--naive-sample", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=42)
+
+    def handle(self, *args, **options):
+        self.options = options
+        self.show_bar = sys.stderr.isatty()
+        started = time.perf_counter()
+        with scratch_database(f"passerelle_bench_{os.getpid()}"):
+            self.phase_done("scratch database migrated", started)
+            tender_ids = self.setup()
+            setup_s = round(time.perf_counter() - started, 1)
+            result = {**self.measure(tender_ids), "setup_s": setup_s}
+        self.stdout.write(json.dumps(result))
+
+    def phase_done(self, what: str, since: float) -> float:
+        now = time.perf_counter()
+        self.stderr.write(f"{what}: {now - since:.1f} s")
+        return now
+
+    def setup(self) -> list[int]:
+        """Reference data, suppliers, tenders; returns the tender ids, warm-up first."""
+        t = time.perf_counter()
+        loaded = bench.load_reference_data()
+        t = self.phase_done(f"reference data {loaded}", t)
+        rng = random.Random(self.options["seed"])
+        maker = bench.SupplierMaker(
+            bench.Catalogue.from_database(rng), list(Region.objects.values_list("code", flat=True))
+        )
+        count = self.options["suppliers"]
+        with tqdm(total=count, unit=" suppliers", disable=not self.show_bar) as bar:
+            bench.generate_suppliers(maker, count, progress=bar.update)
+        t = self.phase_done(f"{count} suppliers copied", t)
+        bench.refresh_search_vectors()
+        t = self.phase_done("search vectors", t)
+        tender_ids = bench.generate_tenders(maker, self.options["tenders"] + WARMUP_TENDERS)
+        t = self.phase_done("tenders", t)
+        bench.vacuum_analyze()
+        self.phase_done("vacuum analyze", t)
+        return tender_ids
+
+    def measure(self, tender_ids: list[int]) -> dict:
+        tenders = [Tender.objects.select_related("buyer", "region").get(pk=pk) for pk in tender_ids]
+        warmup, measured = tenders[:WARMUP_TENDERS], tenders[WARMUP_TENDERS:]
+        for tender in warmup:
+            self.rebuild(tender)
+        with retrieval_probe() as retrieve_calls:
+            times = self.timed_each(measured, self.rebuild, "engine")
+        candidates = [candidate_count(t) for t in measured]
+        sample = measured[: self.options["naive_sample"]]
+        naive_times, same_top_n = self.measure_naive(sample)
+        p50 = percentile(times, 0.5)
+        naive_p50 = percentile(naive_times, 0.5) if naive_times else None
+        return {
+            "suppliers": self.options["suppliers"],
+            "tenders": len(measured),
+            "p50_ms": round(1000 * p50, 1),
+            "p95_ms": round(1000 * percentile(times, 0.95), 1),
+            "naive_p50_ms": round(1000 * naive_p50, 1) if naive_p50 else None,
+            "speedup": round(naive_p50 / p50, 1) if naive_p50 else None,
+            "warmup_tenders": len(warmup),
+            "naive_sample": len(sample),
+            "naive_same_top_n": same_top_n,
+            "candidates_p50": round(percentile(candidates, 0.5)),
+            "candidates_max": max(candidates),
+            "retrieve_calls": len(retrieve_calls),
+            "retrieve_p50_ms": round(1000 * percentile(retrieve_calls, 0.5), 1),
+        }
+
+    def measure_naive(self, sample: list[Tender]) -> tuple[list[float], bool]:
+        """Naive rebuild times on SAMPLE, and whether its eligible top N equals the engine's
+        (which it replaces in the Match table)."""
+        expected = {t.pk: engine_top(t) for t in sample}
+        got = {}
+
+        def naive(tender: Tender) -> None:
+            got[tender.pk] = bench.naive_shortlist_rebuild(tender, self.options["top_n"])
+
+        times = self.timed_each(sample, naive, "naive")
+        return times, got == expected
+
+    def timed_each(self, tenders: list[Tender], run: Callable[[Tender], None], what: str):
+        times = []
+        for tender in tqdm(tenders, desc=what, unit=" tenders", disable=not self.show_bar):
+            start = time.perf_counter()
+            run(tender)
+            times.append(time.perf_counter() - start)
+        if times:
+            self.stderr.write(f"{what}: p50 {1000 * percentile(times, 0.5):.1f} ms")
+        return times
+
+    def rebuild(self, tender: Tender) -> None:
+        services.shortlist_rebuild(tender=tender, top_n=self.options["top_n"])
