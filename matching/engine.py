@@ -177,6 +177,7 @@ WITH candidates AS (
            GREATEST({own_cpv}, {ref_factor} * {ref_cpv}) AS cpv_value,
            CASE WHEN %(has_query)s THEN ts_rank_cd(p.search_vector, %(query)s::tsquery)
                 ELSE 0 END AS text_rank,
+           p.reference_cpv_prefixes && %(l2)s::varchar[] AS has_area_reference,
            EXISTS (SELECT 1 FROM tenders_interest i WHERE i.tender_id = %(tender_id)s
                    AND i.organization_id = p.organization_id) AS interested
     FROM suppliers_supplierprofile p
@@ -196,7 +197,9 @@ WITH candidates AS (
                            WHEN c.size_category IN ('micro', 'pme') THEN 0.9
                            WHEN c.size_category = 'eti' THEN 0.3 ELSE 0.0 END)
       + %(w_interest)s * (CASE WHEN c.interested THEN 1.0 ELSE 0.0 END)
-      + %(w_rest)s AS upper_bound
+      -- Past performance needs a reference sharing at least the CPV division: else it is 0.
+      + %(w_past)s * (CASE WHEN c.has_area_reference THEN 1.0 ELSE 0.0 END)
+      + %(w_cert)s AS upper_bound
     FROM candidates c
     ORDER BY upper_bound DESC, c.id
     LIMIT %(limit)s
@@ -238,8 +241,8 @@ def retrieve(ctx: TenderContext, limit: int) -> list[dict]:
         "w_region": w["region"] if applicable["region"] else 0.0,
         "w_size": w["size"] if applicable["size"] else 0.0,
         "w_interest": w["interest"],
-        "w_rest": w["past_performance"]
-        + (w["certifications"] if applicable["certifications"] else 0.0),
+        "w_past": w["past_performance"],
+        "w_cert": w["certifications"] if applicable["certifications"] else 0.0,
         "limit": limit,
     }
     with connection.cursor() as cursor:

@@ -3,6 +3,7 @@ re-matching, history, contacting a supplier."""
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from matching import services, tasks
 from matching.models import Follow, Match, ShortlistEntry, SupplierContact
@@ -12,6 +13,13 @@ from portal.models import AuditEvent, Membership, Organization
 from ..factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' error messages are asserted in English (the catalog also has French)."""
+    with translation.override("en"):
+        yield
 
 
 def _org(user) -> Organization:

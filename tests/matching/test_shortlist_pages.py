@@ -143,7 +143,10 @@ def test_an_invalid_status_changes_nothing(client, buyer, shortlist):
     tender, (first, _) = shortlist
     client.force_login(buyer)
     response = client.post(
-        f"/shortlists/{tender.pk}/suppliers/{first.pk}/", {"status": "hired"}, follow=True
+        f"/shortlists/{tender.pk}/suppliers/{first.pk}/",
+        {"status": "hired"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Choose a valid status" in response.content.decode()
     assert not ShortlistEntry.objects.exists()
