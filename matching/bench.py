@@ -304,7 +304,7 @@ def _constant_columns(model, columns: list[str]) -> dict[str, object]:
         default = f.get_default()
         if default is None:
             raise ValueError(f"{model.__name__}.{f.name} needs a value in the bench data")
-        fixed[f.column] = default
+        fixed[f.column] = f.get_db_prep_save(default, connection)
     return fixed
 
 
