@@ -23,6 +23,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("tenders/", include("tenders.urls")),
     path("shortlists/", include("matching.urls")),
+    path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
