@@ -22,6 +22,9 @@ def match_tender(tender_id: int) -> dict | None:
     if tender is None:  # deleted after enqueue: nothing to do
         return None
     result = services.shortlist_rebuild(tender=tender)
+    from notifications.tasks import tender_alerts
+
+    tender_alerts.delay(tender.pk)  # suppliers who opted in hear of a new, matching tender
     # Each following organization's ranking is its own task: one slow follow does not hold
     # the tender's ranking, and a retry redoes only what failed.
     for follow_id in tender.follows.values_list("pk", flat=True):
@@ -46,18 +49,22 @@ def match_follow(follow_id: int) -> dict | None:
     )
     if follow is None:  # unfollowed after enqueue
         return None
-    return services.shortlist_rebuild(tender=follow.tender, follow=follow)
+    result = services.shortlist_rebuild(tender=follow.tender, follow=follow)
+    from notifications.tasks import shortlist_notify
+
+    # The buyers hear of a first or materially changed shortlist (the rest goes to a digest).
+    changed = any(result[k] for k in ("created", "updated", "deleted"))
+    shortlist_notify.delay(follow.pk, changed=changed)
+    return result
 
 
 @shared_task(name="matching.send_supplier_contact", acks_late=True)
 def send_supplier_contact(contact_id: int) -> int:
-    """Email a recorded SupplierContact to the supplier's members, each in their language.
-
-    HOOK: a minimal sender until the notifications outbox exists. It has no delivery
-    guarantee yet (a retry could send twice, a failure is only logged by Celery); the outbox
-    work replaces this body with "write one delivery row per recipient, then send"."""
-    from portal.mail import send_templated_email
-    from portal.models import User
+    """Email a recorded SupplierContact to the supplier's members, each in their language,
+    through the outbox: one delivery row per recipient is committed, then sent (a retry of this
+    task finds the rows and sends nothing twice)."""
+    from notifications import services as notifications
+    from notifications.tasks import deliver
 
     from .models import SupplierContact
 
@@ -68,17 +75,10 @@ def send_supplier_contact(contact_id: int) -> int:
     )
     if contact is None:
         return 0
-    recipients = User.objects.filter(
-        membership__organization=contact.supplier, is_active=True
-    ).order_by("pk")
-    for user in recipients:
-        send_templated_email(
-            template="supplier_contact",
-            to=[user.email],
-            context={"contact": contact, "recipient": user},
-            language=user.language or "fr",
-        )
-    return len(recipients)
+    deliveries = notifications.supplier_contact_enqueue(contact=contact)
+    for delivery in deliveries:  # committed: this task runs outside any transaction
+        deliver.delay(delivery.pk)
+    return len(deliveries)
 
 
 @shared_task(name="matching.match_open_tenders", acks_late=True)
