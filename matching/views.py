@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import Organization
+from portal.security import require_reauthentication
 from portal.services import audit_record
 from tenders.permissions import get_tender_for_user
 
@@ -54,6 +55,7 @@ def shortlist(request, tender_id):
 @buyer_required
 def shortlist_export(request, tender_id, fmt):
     follow = get_follow_for_user(request.user, tender_id)
+    require_reauthentication(request)  # a whole shortlist leaves the portal: password again
     rows = selectors.shortlist_rows(
         follow=follow, filters=ShortlistFilterForm(request.GET or None).filters()
     )

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,3 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def pre_authenticate(self, request, **credentials):
+        # Past the failed-login limit (per account and per IP, ACCOUNT_RATE_LIMITS): allauth
+        # shows its message; we audit it, log it and answer 429 (portal.security).
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            from .security import login_throttled
+
+            login_throttled(request, credentials.get("email") or credentials.get("username"))
+            raise

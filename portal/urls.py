@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,11 +19,17 @@ portal_patterns = [
     path("moderation/organizations/", views.organization_list, name="organization_list"),
 ]
 
+# The admin has no login form of its own: allauth's (rate limits, MFA, security log) is used.
+admin.site.login = secure_admin_login(admin.site.login)
+# Answer of allauth's rate limits (portal.security audits and logs it).
+handler429 = "portal.security.rate_limited"
+
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("suppliers/", include("suppliers.urls")),
     path("tenders/", include("tenders.urls")),
     path("shortlists/", include("matching.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

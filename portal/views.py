@@ -11,6 +11,7 @@ from . import services
 from .forms import InvitationAcceptForm, InvitationForm, OrganizationInviteForm
 from .models import Membership, Organization
 from .permissions import Role, role_required, user_organization, user_role
+from .security import reauthentication_required, require_reauthentication
 
 
 def home(request):
@@ -87,6 +88,7 @@ def member_remove(request, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, organization=organization
     )
+    require_reauthentication(request)
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ValidationError as exc:
@@ -103,6 +105,7 @@ def member_set_role(request, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, organization=organization
     )
+    require_reauthentication(request)
     try:
         services.membership_set_role(
             membership=membership, role=request.POST.get("role", ""), by=request.user
@@ -156,6 +159,7 @@ def invitation_accept(request, token):
 
 
 @role_required(Role.MODERATOR)
+@reauthentication_required(allow_get=True)
 def organization_list(request):
     form = OrganizationInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

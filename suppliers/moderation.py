@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import AuditEvent, Region
+from portal.security import reauthentication_required
 
 from . import selectors, services
 from .forms import DecisionForm, ReasonForm
@@ -69,6 +70,7 @@ def moderation_detail(request, pk):
 
 @require_POST
 @moderator_required
+@reauthentication_required
 def moderation_decide(request, pk):
     profile = get_object_or_404(SupplierProfile, pk=pk, is_live=False)
     form = DecisionForm(request.POST)
@@ -109,11 +111,13 @@ def _live_action(request, pk, action):
 
 @require_POST
 @moderator_required
+@reauthentication_required
 def moderation_suspend(request, pk):
     return _live_action(request, pk, services.profile_suspend)
 
 
 @require_POST
 @moderator_required
+@reauthentication_required
 def moderation_reinstate(request, pk):
     return _live_action(request, pk, services.profile_reinstate)

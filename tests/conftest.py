@@ -36,6 +36,16 @@ def password():
     return PASSWORD
 
 
+def _with_totp(user: User) -> User:
+    """Buyers and moderators need an activated authenticator (portal.security): the fixtures have
+    one, so that tests reach shortlists and moderation; its code is `tests.security.helpers.
+    totp_code(user)` (a password login then asks for it, as in production)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
 def _member(kind: str, role: str = Membership.Role.ADMIN, **org) -> User:
     siren = {} if kind == Organization.Kind.SUPPLIER else {"siren": ""}
     organization = OrganizationFactory(kind=kind, **siren, **org)
@@ -62,12 +72,12 @@ def supplier_member(db, supplier):
 
 @pytest.fixture
 def buyer(db):
-    return _member(Organization.Kind.PRIME)
+    return _with_totp(_member(Organization.Kind.PRIME))
 
 
 @pytest.fixture
 def other_buyer(db):
-    return _member(Organization.Kind.PRIME)
+    return _with_totp(_member(Organization.Kind.PRIME))
 
 
 @pytest.fixture
@@ -77,7 +87,7 @@ def ministry_author(db):
 
 @pytest.fixture
 def moderator(db):
-    return UserFactory(platform_role=User.PlatformRole.MODERATOR, is_staff=True)
+    return _with_totp(UserFactory(platform_role=User.PlatformRole.MODERATOR, is_staff=True))
 
 
 @pytest.fixture

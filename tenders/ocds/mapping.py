@@ -290,7 +290,11 @@ def _parse_documents(tender: dict, parsed: ParsedRelease) -> None:
         url = _get(doc, "url", str, path)
         title = _get(doc, "title", str, path) or _get(doc, "documentType", str, path) or url
         if url:
-            parsed.documents.append((title.strip()[:300], url.strip()[:1000]))
+            url = url.strip()
+            if not url.lower().startswith(("https://", "http://")):
+                # A javascript: or data: address would run in the reader's browser.
+                raise ReleaseError(f"{path}.url: expected an http(s):// address, got {url[:60]!r}")
+            parsed.documents.append((title.strip()[:300], url[:1000]))
 
 
 def _parse_requirements(tender: dict, fields: dict) -> None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal import services
 from portal.models import AuditEvent, Invitation, Membership, Organization, User
+from tests.security.helpers import mark_reauthenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ def test_moderator_creates_a_prime_and_its_admin_accepts_the_emailed_link(
     client, moderator, django_capture_on_commit_callbacks
 ):
     client.force_login(moderator)
+    mark_reauthenticated(client, moderator)  # privileged action: password typed again
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/moderation/organizations/",
@@ -141,6 +143,7 @@ def test_an_admin_removes_a_colleague_and_the_account_is_deactivated(
     client, supplier, supplier_member
 ):
     client.force_login(supplier)
+    mark_reauthenticated(client, supplier)  # privileged action: password typed again
     membership = supplier_member.membership
     response = client.post(f"/organization/members/{membership.pk}/remove/")
     assert response.status_code == 302
@@ -165,6 +168,7 @@ def test_remove_requires_post(client, supplier, supplier_member):
 
 def test_role_changes_are_audited_and_the_last_admin_stays(client, supplier, supplier_member):
     client.force_login(supplier)
+    mark_reauthenticated(client, supplier)  # privileged action: password typed again
     response = client.post(
         f"/organization/members/{supplier_member.membership.pk}/role/", {"role": "admin"}
     )

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.security.helpers import mark_reauthenticated
+
 pytestmark = pytest.mark.django_db
 
 MODERATION = "/moderation/organizations/"
@@ -27,6 +29,7 @@ def test_moderator_reaches_the_organization_list(client, moderator):
 
 def test_moderator_sees_a_clear_error_for_a_bad_siren(client, moderator):
     client.force_login(moderator)
+    mark_reauthenticated(client, moderator)  # privileged action: password typed again
     response = client.post(
         MODERATION,
         {"kind": "prime", "name": "Intégrateur", "siren": "123456789", "admin_email": "a@b.fr"},

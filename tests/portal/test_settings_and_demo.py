@@ -1,12 +1,15 @@
 import os
 import subprocess
 import sys
+import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from portal.demo import demo_totp_code
 from portal.models import Membership, Organization, User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,9 +97,16 @@ def test_demo_data_is_idempotent_and_logins_work(settings, client):
         "moderator@example.com",
     ):
         response = client.post("/accounts/login/", {"login": email, "password": "passerelle-demo"})
+        if email in ("buyer@example.com", "moderator@example.com"):
+            # Two-factor authentication is mandatory for them: the demo authenticator's code.
+            assert response["Location"] == "/accounts/2fa/authenticate/", email
+            response = client.post(response["Location"], {"code": demo_totp_code()})
         assert response["Location"] == "/dashboard/", email
         client.logout()
     assert User.objects.get(email="moderator@example.com").is_moderator
+    out = StringIO()
+    call_command("demo_totp", stdout=out)
+    assert out.getvalue().split()[0] in {demo_totp_code(time.time() + d) for d in (-30, 0, 30)}
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ import pytest
 from portal.models import AuditEvent
 from suppliers import services
 from suppliers.models import SupplierProfile
+from tests.security.helpers import mark_reauthenticated
 
 pytestmark = pytest.mark.django_db
 Status = SupplierProfile.Status
@@ -33,6 +34,7 @@ def test_a_moderator_approves_in_one_click(
     client, moderator, submitted, django_capture_on_commit_callbacks
 ):
     client.force_login(moderator)
+    mark_reauthenticated(client, moderator)  # privileged action: password typed again
     page = client.get(f"/suppliers/moderation/{submitted.pk}/").content.decode()
     assert "Optique Avancée SAS" in page
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -46,6 +48,7 @@ def test_a_moderator_approves_in_one_click(
 
 def test_reject_without_reason_is_refused_with_a_message(client, moderator, submitted):
     client.force_login(moderator)
+    mark_reauthenticated(client, moderator)  # privileged action: password typed again
     response = client.post(
         f"/suppliers/moderation/{submitted.pk}/decide/",
         {"decision": "reject", "reason": ""},
@@ -70,6 +73,7 @@ def test_the_moderator_sees_a_field_by_field_diff_of_a_revision(
 
 def test_suspend_needs_a_reason_and_is_audited(client, moderator, approved):
     client.force_login(moderator)
+    mark_reauthenticated(client, moderator)  # privileged action: password typed again
     client.post(f"/suppliers/moderation/{approved.pk}/suspend/", {"reason": ""})
     assert SupplierProfile.objects.get(is_live=True).status == Status.APPROVED
     client.post(f"/suppliers/moderation/{approved.pk}/suspend/", {"reason": "Fraude"})
@@ -100,6 +104,7 @@ def test_the_decision_email_is_sent_by_a_real_worker_in_each_members_language(
     supplier_member.language = "en"
     supplier_member.save()
     client.force_login(moderator)
+    mark_reauthenticated(client, moderator)  # privileged action: password typed again
     client.post(
         f"/suppliers/moderation/{submitted.pk}/decide/",
         {"decision": "request_changes", "reason": "Précisez vos références"},

@@ -154,6 +154,16 @@ def test_it_reports_a_negative_amount(cpv):
     ]
 
 
+def test_it_refuses_a_document_address_that_could_run_script(cpv):
+    bad = release(ocid="js", documents=[{"id": "1", "url": "javascript:alert(1)"}])
+    good = release(ocid="ok", documents=[{"id": "1", "url": "https://example.org/cctp.pdf"}])
+    report = run(package(bad, good))
+    assert report.failures == [
+        ("js", "tender.documents[0].url: expected an http(s):// address, got 'javascript:alert(1)'")
+    ]
+    assert list(Tender.objects.values_list("ocid", flat=True)) == ["ok"]
+
+
 def test_it_reports_wrong_types_with_their_path(cpv):
     report = run(package(release(ocid="x", value={"amount": "a lot", "currency": "EUR"})))
     assert report.failures == [("x", "tender.value.amount: expected a number, got a string")]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
@@ -17,3 +17,7 @@ class Command(BaseCommand):
         counts = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"demo: created {counts}")
         self.stdout.write(f"logins: {', '.join(u[0] for u in DEMO_USERS)} / {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"buyer and moderator two-factor secret: {DEMO_TOTP_SECRET} "
+            "(current code: manage.py demo_totp)"
+        )
