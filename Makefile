@@ -19,10 +19,12 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) -m portal.devrun
 
-## make test: the whole suite (pytest) and the linter
+## make test: the whole suite (pytest) and the linter; installs Debian's chromium for the
+## browser tests when it is missing and we are root (otherwise they are skipped, with the reason)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@sh tests/browser/install_chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
