@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from stdnum import luhn
@@ -26,7 +25,7 @@ from portal import reference
 from portal.models import CpvCode, Organization
 from suppliers import sizing
 from suppliers.models import Certification, Reference, SupplierProfile
-from suppliers.services import _SEARCH_VECTOR_SQL, cpv_prefixes
+from suppliers.services import _SEARCH_VECTOR_SQL, cpv_prefixes, reference_clients
 from tenders.models import Interest, Lot, Tender
 
 from . import engine, scoring
@@ -367,7 +366,8 @@ PROFILE_COLUMNS = [
     "rd_share_percent", "size_category", "is_startup", "capability_statement",
     "statement_language", "keywords", "cpv_codes", "technologies", "trl", "clearance_level",
     "clearance_expires_on", "itar_free", "eu_controlled", "cpv_prefixes",
-    "reference_cpv_prefixes", "decided_at", "created_at", "updated_at",
+    "reference_cpv_prefixes", "reference_count", "reference_clients", "decided_at",
+    "created_at", "updated_at",
 ]  # fmt: skip
 CERT_COLUMNS = ["profile_id", "type", "name", "number", "issuer", "expires_on"]
 REF_COLUMNS = ["profile_id", "client", "year", "value_eur", "cpv_code", "description", "is_public"]
@@ -454,7 +454,8 @@ class SupplierMaker:
             rng.sample(tech, rng.randint(0, min(3, len(tech)))),
             None if rng.random() < 0.4 else rng.randint(3, 9), clearance, expires,
             rng.random() < 0.6, rng.random() < 0.85, cpv_prefixes(codes),
-            cpv_prefixes([r[4] for r in references]), self.now, self.now, self.now,
+            cpv_prefixes([r[4] for r in references]), len(references),
+            reference_clients(r[1] for r in references), self.now, self.now, self.now,
         )  # fmt: skip
 
     def size(self, division: str) -> dict:
@@ -641,9 +642,11 @@ def generate_tenders(maker: SupplierMaker, count: int) -> list[int]:
 # --- The naive baseline --------------------------------------------------------------------
 
 
-def _naive_row(profile: SupplierProfile, lexemes: list[str], interested: set[int]) -> dict:
-    """The facts of one ORM-loaded profile, in the shape engine.score_row reads."""
+def _naive_row(profile: SupplierProfile, ctx: engine.TenderContext, interested: set[int]) -> dict:
+    """The facts of one ORM-loaded profile, in the shape engine.score_row reads; text
+    relevance computed in Python from the profile's lexemes (the engine does it in SQL)."""
     own = set(profile.lexemes or ())
+    present = sum(t.weight for t in ctx.terms if t.lexeme in own)
     return {
         "id": profile.pk,
         "organization_id": profile.organization_id,
@@ -660,19 +663,19 @@ def _naive_row(profile: SupplierProfile, lexemes: list[str], interested: set[int
         "cpv_codes": profile.cpv_codes,
         "refs": [(r.cpv_code, r.year, r.client) for r in profile.references.all()],
         "interested": profile.organization_id in interested,
-        "text_rank": profile.text_rank or 0.0,
-        "matched_terms": [lexeme for lexeme in lexemes if lexeme in own],
+        "text_value": scoring.text_relevance(
+            present, ctx.total_term_weight, len(own), ctx.average_length
+        ),
+        "matched_terms": [t.lexeme for t in ctx.terms if t.lexeme in own],
     }
 
 
-def naive_profiles(ctx: engine.TenderContext):
-    """Every approved live supplier as an ORM object, with its credentials and references and
-    PostgreSQL's ts_rank_cd against the tender's terms (the same query the engine builds)."""
-    query = engine._tsquery(ctx.lexemes)
-    rank = RawSQL("ts_rank_cd(search_vector, %s::tsquery)", [query]) if query else Value(0.0)
+def naive_profiles():
+    """Every approved live supplier as an ORM object, with its credentials, references and the
+    lexemes of its text."""
     return (
         SupplierProfile.objects.filter(is_live=True, status=SupplierProfile.Status.APPROVED)
-        .annotate(text_rank=rank, lexemes=RawSQL("tsvector_to_array(search_vector)", []))
+        .annotate(lexemes=RawSQL("tsvector_to_array(search_vector)", []))
         .prefetch_related("certifications", "references")
     )
 
@@ -682,9 +685,8 @@ def naive_shortlist_rebuild(tender: Tender, top_n: int) -> list[tuple[int, float
     Returns the eligible top N as (supplier id, score)."""
     ctx = engine.tender_context(tender)
     interested = set(tender.interests.values_list("organization_id", flat=True))
-    scored = [
-        engine.score_row(ctx, _naive_row(p, ctx.lexemes, interested)) for p in naive_profiles(ctx)
-    ]
+    scored = [engine.score_row(ctx, _naive_row(p, ctx, interested)) for p in naive_profiles()]
+    scored = [s for s in scored if engine.is_relevant(s)]
     order = lambda s: (-s.score, s.supplier_id)  # noqa: E731
     eligible = sorted((s for s in scored if s.eligible), key=order)[:top_n]
     excluded = sorted((s for s in scored if not s.eligible), key=order)[:top_n]

@@ -1,13 +1,26 @@
 # ruff: noqa: S608
 """Candidate retrieval in SQL and bulk scoring: rank the live, approved suppliers for a tender.
 
-Retrieval never loads every supplier. One query (GIN indexes on CPV prefix arrays and on the
-search vector) keeps the suppliers that share at least a CPV division with the tender, match
-its words, or expressed interest, and orders them by an *upper bound* of their score computed
-in SQL: the CPV, text, region, size and interest components exactly, plus the full weight of the
-two components only Python computes (past performance, preferred certifications). Python scores
-the best K exactly; if the N-th best exact score is not at least the upper bound of the first
-row left out, K grows. So the top N is exactly what scoring every candidate would give."""
+Retrieval never loads every supplier. It runs in up to two stages:
+
+1. *Candidates*, found through indexes: suppliers whose codes or references share a CPV group
+   with the tender (GIN on the prefix arrays), whose text contains one of the tender's
+   *distinctive* words (GIN on the search vector; a word found in more than
+   DISTINCTIVE_SHARE of the texts is not distinctive), or that expressed interest.
+2. *Every relevant supplier* (RELEVANT_WHERE: a CPV division, any word, interest), only when
+   stage 1 cannot prove its answer: a supplier outside the candidates shares at most a CPV
+   division and common words with the tender, so its score is at most `outsider_bound`
+   (computed per tender); if the N-th best candidate scores at least that, no outsider can
+   enter the top N. A supplier with no relevance at all is never listed.
+
+In each stage one query computes in SQL, per supplier, the hard constraints (the same rules as
+`scoring.check_constraints`) and an *upper bound* of the score: the CPV, text, region, size and
+interest components exactly, plus the full weight of the two components only Python computes
+(past performance, when a reference shares the CPV division, and preferred certifications). It
+returns the best rows by bound within the eligible and within the excluded suppliers; Python
+scores them exactly; if the N-th best exact score is not at least the bound of the first row
+left out, the query asks for more. So the top N is exactly what scoring every supplier would
+give (tests compare with exhaustive scoring; the benchmark with the naive approach)."""
 
 from __future__ import annotations
 
@@ -15,7 +28,7 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from portal.choices import CertificationType, ClearanceLevel
@@ -23,8 +36,18 @@ from portal.choices import CertificationType, ClearanceLevel
 from . import scoring
 
 DEFAULT_TOP_N = 50
-MAX_QUERY_TERMS = 64
+MAX_QUERY_TERMS = 32
 CPV_LEVELS = (8, 5, 4, 3, 2)
+DISTINCTIVE_SHARE = 0.05  # a word in more than 5 % of the texts does not make a candidate
+DISTINCTIVE_MIN_DOCUMENTS = 200  # ... unless it is in fewer texts than this (small corpora)
+
+
+@dataclass
+class Term:
+    lexeme: str
+    word: str  # a word of the tender that gave it, for explanations
+    weight: float  # idf × weight in the tender
+    distinctive: bool
 
 
 @dataclass
@@ -32,12 +55,17 @@ class TenderContext:
     tender_id: int
     codes: list[str]
     requirements: scoring.Requirements
-    lexemes: list[str]
-    words: dict[str, str]  # lexeme → a word of the tender that gave it, for explanations
+    terms: list[Term]
     weights: dict[str, float]
     region_name: str
     current_year: int
+    average_length: float = 0.0
+    interested: list[int] = field(default_factory=list)  # organization ids
     labels: dict[str, str] = field(default_factory=dict)  # extra labels (a follow's regions)
+
+    @property
+    def total_term_weight(self) -> float:
+        return sum(t.weight for t in self.terms)
 
 
 @dataclass
@@ -91,12 +119,12 @@ def tender_context(tender, weights: dict | None = None, follow=None) -> TenderCo
         labels = _region_labels(follow.extra_regions)
     override = tender.weight_overrides.filter(organization__isnull=True).first()
     text = f"{tender.title} {tender.title} {lot_text} {tender.description}"
+    terms, average_length = tender_terms(text)
     return TenderContext(
         tender_id=tender.pk,
         codes=requirements.cpv_codes,
         requirements=requirements,
-        lexemes=text_lexemes(text),
-        words=lexeme_words(text),
+        terms=terms,
         weights=merged_weights(
             override.weights if override else None,
             follow.weights if follow is not None else None,
@@ -105,6 +133,8 @@ def tender_context(tender, weights: dict | None = None, follow=None) -> TenderCo
         region_name=tender.region.name if tender.region_id else "",
         # References are recent or old relative to the tender, not to today.
         current_year=(tender.published_at or timezone.now()).year,
+        average_length=average_length,
+        interested=list(tender.interests.values_list("organization_id", flat=True)),
         labels=labels,
     )
 
@@ -125,34 +155,94 @@ def merged_weights(*overrides: dict | None) -> dict[str, float]:
     return weights
 
 
-def text_lexemes(text: str) -> list[str]:
-    """The tender's distinct lexemes in French and English, accents folded, most frequent
-    first (the title counts twice), capped so that the query stays fast."""
-    sql = """
-        SELECT lexeme FROM unnest(to_tsvector('fr_unaccent', %s) || to_tsvector('en_unaccent', %s))
-        WHERE length(lexeme) > 2
-        ORDER BY coalesce(array_length(positions, 1), 1) DESC, lexeme LIMIT %s
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [text, text, MAX_QUERY_TERMS])
-        return [row[0] for row in cursor.fetchall()]
+# The tender's lexemes in French and English (accents folded), each with how often it occurs,
+# a word that gave it, and how many supplier texts contain it (matching_termstat).
+TERMS_SQL = """
+WITH lexemes AS (
+    SELECT lexeme, max(coalesce(array_length(positions, 1), 1)) AS occurrences
+    FROM (SELECT * FROM unnest(to_tsvector('fr_unaccent', %(text)s))
+          UNION ALL SELECT * FROM unnest(to_tsvector('en_unaccent', %(text)s))) v
+    WHERE length(lexeme) > 2
+    GROUP BY lexeme
+), words AS (
+    SELECT DISTINCT ON (lexeme) lexeme, lower(token) AS word FROM (
+        SELECT token, unnest(lexemes) AS lexeme FROM ts_debug('fr_unaccent', %(text)s)
+        UNION ALL
+        SELECT token, unnest(lexemes) FROM ts_debug('en_unaccent', %(text)s)
+    ) s ORDER BY lexeme, length(token)
+)
+SELECT l.lexeme, coalesce(w.word, l.lexeme), l.occurrences, coalesce(t.documents, 0),
+       c.documents, c.average_length
+FROM lexemes l LEFT JOIN words w USING (lexeme)
+LEFT JOIN matching_termstat t ON t.lexeme = l.lexeme
+LEFT JOIN matching_corpusstat c ON c.id = 1
+"""
 
 
-def lexeme_words(text: str) -> dict[str, str]:
-    sql = """
-        SELECT DISTINCT ON (lexeme) lexeme, lower(token) FROM (
-            SELECT token, unnest(lexemes) AS lexeme FROM ts_debug('fr_unaccent', %s)
-            UNION ALL
-            SELECT token, unnest(lexemes) FROM ts_debug('en_unaccent', %s)
-        ) s ORDER BY lexeme, length(token)
-    """
+def tender_terms(text: str) -> tuple[list[Term], float]:
+    """The tender's weighted terms, heaviest first (at most MAX_QUERY_TERMS), and the average
+    length of the supplier texts. A word that no supplier text contains is dropped (it cannot
+    match) once statistics exist."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [text, text])
-        return dict(cursor.fetchall())
+        cursor.execute(TERMS_SQL, {"text": text})
+        rows = cursor.fetchall()
+    documents = next((r[4] for r in rows if r[4]), 0)
+    average_length = next((r[5] for r in rows if r[5]), 0.0)
+    distinctive_max = max(DISTINCTIVE_SHARE * documents, DISTINCTIVE_MIN_DOCUMENTS)
+    terms = [
+        Term(
+            lexeme=lexeme,
+            word=word,
+            weight=scoring.idf(df, documents) * min(occurrences, scoring.TERM_WEIGHT_CAP),
+            distinctive=df <= distinctive_max,
+        )
+        for lexeme, word, occurrences, df, _n, _avg in rows
+        if not (documents and df == 0)
+    ]
+    terms.sort(key=lambda t: (-t.weight, t.lexeme))
+    return terms[:MAX_QUERY_TERMS], float(average_length or 0.0)
+
+
+@transaction.atomic
+def refresh_term_stats() -> int:
+    """Recount, set-based, how many live approved supplier texts contain each lexeme; returns
+    the number of texts. Readers see the old or the new figures, never a mix."""
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE matching_termstat IN EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM matching_termstat")
+        cursor.execute(
+            """
+            INSERT INTO matching_termstat (lexeme, documents)
+            SELECT word, ndoc FROM ts_stat($$SELECT search_vector FROM suppliers_supplierprofile
+                                            WHERE is_live AND status = 'approved'
+                                              AND search_vector IS NOT NULL$$)
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO matching_corpusstat (id, documents, average_length, refreshed_at)
+            SELECT 1, count(*), coalesce(avg(length(search_vector)), 0), now()
+            FROM suppliers_supplierprofile
+            WHERE is_live AND status = 'approved' AND search_vector IS NOT NULL
+            ON CONFLICT (id) DO UPDATE SET documents = EXCLUDED.documents,
+                average_length = EXCLUDED.average_length, refreshed_at = EXCLUDED.refreshed_at
+            RETURNING documents
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+# A valid query that matches nothing, for when a tender has no (distinctive) word: the SQL
+# guards it with has_query / has_distinctive, but PostgreSQL still parses it.
+NO_QUERY = "'passerelle:no-term'"
 
 
 def _tsquery(lexemes: list[str]) -> str:
-    return " | ".join("'" + lex.replace("'", "''").replace("\\", "") + "'" for lex in lexemes)
+    return " | ".join(_quote(lex) for lex in lexemes) or NO_QUERY
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("'", "''").replace("\\", "") + "'"
 
 
 def _prefix_sets(codes: list[str]) -> dict[str, list[str]]:
@@ -167,88 +257,241 @@ def _cpv_case(column: str) -> str:
     return f"(CASE {cases} ELSE 0.0 END)"
 
 
-# Only constants of this module are formatted into the SQL (hence the file-wide S608
-# exemption at the top); every value goes through query parameters.
+def text_sql(n_terms: int) -> str:
+    """scoring.text_relevance in SQL, over the tender's N_TERMS terms (%(t<i>)s, %(m<i>)s)."""
+    if not n_terms:
+        return "0.0"
+    present = " + ".join(
+        f"(CASE WHEN p.search_vector @@ %(t{i})s::tsquery THEN %(m{i})s ELSE 0.0 END)"
+        for i in range(n_terms)
+    )
+    length_factor = (
+        f"(CASE WHEN %(avg_length)s <= 0 THEN 1.0 ELSE {scoring.TEXT_K1 + 1.0} / "
+        f"(1.0 + {scoring.TEXT_K1} * (1.0 - {scoring.TEXT_B} + {scoring.TEXT_B} * "
+        f"length(p.search_vector) / %(avg_length)s)) END)"
+    )
+    return f"LEAST(1.0, ({present}) / %(total_weight)s * {length_factor} / {scoring.TEXT_FULL})"
+
+
+def eligible_sql(req: scoring.Requirements) -> str:
+    """scoring.check_constraints in SQL: true when every hard constraint passes."""
+    valid = "({col} IS NULL OR %(deadline)s::date IS NULL OR {col} >= %(deadline)s::date)"
+    parts = ["TRUE"]
+    if req.min_clearance:
+        parts.append(
+            "(p.clearance_level >= %(min_clearance)s AND "
+            + valid.format(col="p.clearance_expires_on")
+            + ")"
+        )
+    if req.mandatory_certifications:
+        parts.append(
+            "(SELECT count(DISTINCT x.type) FROM suppliers_certification x "
+            "WHERE x.profile_id = p.id AND x.type = ANY(%(mandatory)s::varchar[]) AND "
+            + valid.format(col="x.expires_on")
+            + ") = %(n_mandatory)s"
+        )
+    if req.sme_reserved:
+        parts.append("p.size_category IN ('micro', 'pme')")
+    if req.eu_controlled_required:
+        parts.append("p.eu_controlled")
+    if req.itar_free_required:
+        parts.append("p.itar_free")
+    if req.min_trl:
+        parts.append("coalesce(p.trl, 0) >= %(min_trl)s")
+    if req.allowed_regions:
+        parts.append(
+            "(p.region_id = ANY(%(allowed_regions)s::varchar[]) "
+            "OR p.regions_served && %(allowed_regions)s::varchar[])"
+        )
+    return " AND ".join(parts)
+
+
+CANDIDATES_WHERE = """
+  AND (p.cpv_prefixes && %(l3)s::varchar[]
+       OR p.reference_cpv_prefixes && %(l3)s::varchar[]  -- PAST_PERFORMANCE_MIN_LEVEL
+       OR (%(has_distinctive)s AND p.search_vector @@ %(distinctive)s::tsquery)
+       OR p.organization_id = ANY(%(interested)s::bigint[]))
+"""
+
+# Stage 2: every *relevant* supplier, i.e. with at least one non-zero relevance component
+# (CPV from the division on, a word of the tender, past performance, interest). A supplier with
+# none of them is not a match, whatever its region or size (is_relevant says the same).
+RELEVANT_WHERE = """
+  AND (p.cpv_prefixes && %(l2)s::varchar[]
+       OR p.reference_cpv_prefixes && %(l2)s::varchar[]
+       OR (%(has_query)s AND p.search_vector @@ %(query)s::tsquery)
+       OR p.organization_id = ANY(%(interested)s::bigint[]))
+"""
+
+RELEVANCE = ("cpv", "text", "past_performance", "interest")
+
+
+def is_relevant(scored: Scored) -> bool:
+    return any(c.value > 0 for c in scored.components if c.name in RELEVANCE)
+
+
+# Only constants of this module and SQL built by the functions above are formatted into the
+# SQL (hence the file-wide S608 exemption); every value goes through query parameters.
+# `ranked` computes the bound for every supplier in scope but keeps only (id, eligibility,
+# bound): sorting narrow rows is what makes 100,000 suppliers cheap; the wide columns are read
+# by primary key for the few rows returned.
 RETRIEVAL_SQL = """
-WITH candidates AS (
-    SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
-           p.is_startup, p.clearance_level, p.clearance_expires_on, p.eu_controlled,
-           p.itar_free, p.trl, p.cpv_codes, p.legal_name,
-           GREATEST({own_cpv}, {ref_factor} * {ref_cpv}) AS cpv_value,
-           CASE WHEN %(has_query)s THEN ts_rank_cd(p.search_vector, %(query)s::tsquery)
-                ELSE 0 END AS text_rank,
-           p.reference_cpv_prefixes && %(l2)s::varchar[] AS has_area_reference,
-           EXISTS (SELECT 1 FROM tenders_interest i WHERE i.tender_id = %(tender_id)s
-                   AND i.organization_id = p.organization_id) AS interested
+WITH ranked AS (
+    SELECT p.id, {eligible} AS eligible_sql, {bound} AS upper_bound
     FROM suppliers_supplierprofile p
-    WHERE p.is_live AND p.status = 'approved'
-      AND (p.cpv_prefixes && %(l2)s::varchar[]
-           OR p.reference_cpv_prefixes && %(l2)s::varchar[]
-           OR (%(has_query)s AND p.search_vector @@ %(query)s::tsquery)
-           OR p.organization_id IN (SELECT organization_id FROM tenders_interest
-                                    WHERE tender_id = %(tender_id)s))
-), bounded AS (
-    SELECT c.*,
-        %(w_cpv)s * c.cpv_value
-      + %(w_text)s * (1 - exp(-LEAST(c.text_rank / %(text_saturation)s, 700)))
-      + %(w_region)s * (CASE WHEN c.region_id = %(region)s THEN 1.0
-                             WHEN %(region)s = ANY(c.regions_served) THEN 0.6 ELSE 0.0 END)
-      + %(w_size)s * (CASE WHEN c.size_category IN ('micro', 'pme') AND c.is_startup THEN 1.0
-                           WHEN c.size_category IN ('micro', 'pme') THEN 0.9
-                           WHEN c.size_category = 'eti' THEN 0.3 ELSE 0.0 END)
-      + %(w_interest)s * (CASE WHEN c.interested THEN 1.0 ELSE 0.0 END)
-      -- Past performance needs a reference sharing at least the CPV division: else it is 0.
-      + %(w_past)s * (CASE WHEN c.has_area_reference THEN 1.0 ELSE 0.0 END)
-      + %(w_cert)s AS upper_bound
-    FROM candidates c
-    ORDER BY upper_bound DESC, c.id
-    LIMIT %(limit)s
+    WHERE p.is_live AND p.status = 'approved' {where}
+), chosen AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT r.*, row_number() OVER (PARTITION BY r.eligible_sql
+                                       ORDER BY r.upper_bound DESC, r.id) AS position
+        FROM ranked r
+    ) numbered
+    WHERE position <= %(limit)s
 )
-SELECT b.*,
+SELECT c.id, c.eligible_sql, c.upper_bound, c.position,
+       p.organization_id, p.region_id, p.regions_served, p.size_category,
+       p.is_startup, p.clearance_level, p.clearance_expires_on, p.eu_controlled,
+       p.itar_free, p.trl, p.cpv_codes,
+       {text} AS text_value, length(p.search_vector) AS doc_length,
+       p.organization_id = ANY(%(interested)s::bigint[]) AS interested,
     (SELECT coalesce(json_agg(json_build_array(x.type, x.expires_on)), '[]')
-       FROM suppliers_certification x WHERE x.profile_id = b.id) AS certifications,
-    (SELECT coalesce(json_agg(json_build_array(r.cpv_code, r.year, r.client)), '[]')
-       FROM suppliers_reference r WHERE r.profile_id = b.id) AS refs,
-    ARRAY(SELECT unnest(tsvector_to_array(p.search_vector))
-          INTERSECT SELECT unnest(%(lexemes)s::text[])) AS matched_terms
-FROM bounded b JOIN suppliers_supplierprofile p ON p.id = b.id
-ORDER BY b.upper_bound DESC, b.id
-""".format(
-    own_cpv=_cpv_case("p.cpv_prefixes"),
-    ref_cpv=_cpv_case("p.reference_cpv_prefixes"),
-    ref_factor=scoring.REFERENCE_CPV_FACTOR,
+       FROM suppliers_certification x WHERE x.profile_id = p.id) AS certifications,
+    (SELECT coalesce(json_agg(json_build_array(f.cpv_code, f.year, f.client)), '[]')
+       FROM suppliers_reference f WHERE f.profile_id = p.id) AS refs,
+    ARRAY(SELECT t.lexeme FROM unnest(%(lexemes)s::text[]) AS t(lexeme)
+          WHERE p.search_vector @@ quote_literal(t.lexeme)::tsquery) AS matched_terms
+FROM chosen c
+-- LATERAL: one primary-key lookup per chosen row (a join would scan the whole table).
+CROSS JOIN LATERAL (SELECT * FROM suppliers_supplierprofile q WHERE q.id = c.id OFFSET 0) p
+ORDER BY c.eligible_sql DESC, c.upper_bound DESC, c.id
+"""
+
+# The score's upper bound (same scale as the weights), per supplier row `p`: CPV, text, region,
+# size and interest exactly (as matching.scoring computes them), past performance bounded by
+# scoring.past_performance_bound when a reference shares the CPV group, and the preferred
+# certifications at their full weight.
+BOUND_SQL = """(
+    %(w_cpv)s * GREATEST({own_cpv}, {ref_factor} * {ref_cpv})
+  + %(w_text)s * {text}
+  + %(w_region)s * (CASE WHEN p.region_id = %(region)s THEN 1.0
+                         WHEN %(region)s = ANY(p.regions_served) THEN 0.6 ELSE 0.0 END)
+  + %(w_size)s * (CASE WHEN p.size_category IN ('micro', 'pme') AND p.is_startup THEN 1.0
+                       WHEN p.size_category IN ('micro', 'pme') THEN 0.9
+                       WHEN p.size_category = 'eti' THEN 0.3 ELSE 0.0 END)
+  + %(w_interest)s * (CASE WHEN p.organization_id = ANY(%(interested)s::bigint[])
+                           THEN 1.0 ELSE 0.0 END)
+  + %(w_past)s * (CASE WHEN p.reference_cpv_prefixes && %(l{past_level})s::varchar[] THEN
+        {experience} * (1.0 - exp(-p.reference_count / {experience_saturation}))
+      + (CASE WHEN {buyer_match} THEN {buyer_share} * (1.0 - exp(-p.reference_count
+                                                                / {buyer_saturation}))
+              ELSE 0.0 END)
+      ELSE 0.0 END)
+  + %(w_cert)s
+)"""
+
+BUYER_MATCH_SQL = (
+    "(%(buyer)s <> '' AND EXISTS (SELECT 1 FROM unnest(p.reference_clients) AS client "
+    "WHERE strpos(client, %(buyer)s) > 0))"
 )
 
 
-def retrieve(ctx: TenderContext, limit: int) -> list[dict]:
-    """The LIMIT best candidates by upper bound, with what Python needs to score them."""
+@functools.lru_cache(maxsize=256)
+def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool) -> str:
+    bound = BOUND_SQL.format(
+        own_cpv=_cpv_case("p.cpv_prefixes"),
+        ref_cpv=_cpv_case("p.reference_cpv_prefixes"),
+        ref_factor=scoring.REFERENCE_CPV_FACTOR,
+        text=text_sql(n_terms),
+        past_level=scoring.PAST_PERFORMANCE_MIN_LEVEL,
+        experience=1.0 - scoring.SAME_BUYER_SHARE,
+        experience_saturation=scoring.PAST_PERFORMANCE_SATURATION,
+        buyer_match=BUYER_MATCH_SQL,
+        buyer_share=scoring.SAME_BUYER_SHARE,
+        buyer_saturation=scoring.SAME_BUYER_SATURATION,
+    )
+    return RETRIEVAL_SQL.format(
+        eligible=eligible,
+        bound=bound,
+        text=text_sql(n_terms),
+        where=CANDIDATES_WHERE if candidates_only else RELEVANT_WHERE,
+    )
+
+
+def _applicable(ctx: TenderContext) -> dict[str, float]:
+    """The weights that apply to this tender: region, size and certifications only count when
+    the tender has a region, is reserved for SMEs or prefers certifications."""
     req, w = ctx.requirements, ctx.weights
-    applicable = {
-        "region": bool(req.region),
-        "size": req.sme_reserved,
-        "certifications": bool(req.preferred_certifications),
+    return {
+        "cpv": w["cpv"],
+        "text": w["text"] if ctx.terms else 0.0,
+        "past_performance": w["past_performance"],
+        "interest": w["interest"],
+        "region": w["region"] if req.region else 0.0,
+        "size": w["size"] if req.sme_reserved else 0.0,
+        "certifications": w["certifications"] if req.preferred_certifications else 0.0,
     }
+
+
+def retrieve(ctx: TenderContext, limit: int, candidates_only: bool = True) -> list[dict]:
+    """The LIMIT best eligible and the LIMIT best excluded suppliers by upper bound (eligible
+    first), with what Python needs to score them. CANDIDATES_ONLY: stage 1 (see module doc)."""
+    req = ctx.requirements
+    w = _applicable(ctx)
+    distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
     params = {
         **_prefix_sets(ctx.codes or ["--"]),
-        "tender_id": ctx.tender_id,
-        "query": _tsquery(ctx.lexemes) or "''",
-        "has_query": bool(ctx.lexemes),
-        "lexemes": ctx.lexemes,
+        **{f"t{i}": _quote(t.lexeme) for i, t in enumerate(ctx.terms)},
+        **{f"m{i}": t.weight for i, t in enumerate(ctx.terms)},
+        "total_weight": ctx.total_term_weight or 1.0,
+        "avg_length": ctx.average_length,
+        "distinctive": _tsquery(distinctive),
+        "query": _tsquery([t.lexeme for t in ctx.terms]),
+        "has_query": bool(ctx.terms),
+        "has_distinctive": bool(distinctive),
+        "interested": ctx.interested,
+        "lexemes": [t.lexeme for t in ctx.terms],
         "region": req.region,
-        "text_saturation": scoring.TEXT_SATURATION,
+        "buyer": req.buyer_name.strip().lower(),
+        "deadline": req.deadline,
+        "min_clearance": req.min_clearance,
+        "mandatory": list(req.mandatory_certifications),
+        "n_mandatory": len(set(req.mandatory_certifications)),
+        "min_trl": req.min_trl or 0,
+        "allowed_regions": list(req.allowed_regions),
         "w_cpv": w["cpv"],
         "w_text": w["text"],
-        "w_region": w["region"] if applicable["region"] else 0.0,
-        "w_size": w["size"] if applicable["size"] else 0.0,
+        "w_region": w["region"],
+        "w_size": w["size"],
         "w_interest": w["interest"],
         "w_past": w["past_performance"],
-        "w_cert": w["certifications"] if applicable["certifications"] else 0.0,
+        "w_cert": w["certifications"],
         "limit": limit,
     }
+    sql = retrieval_sql(len(ctx.terms), eligible_sql(req), candidates_only)
     with connection.cursor() as cursor:
-        cursor.execute(RETRIEVAL_SQL, params)
+        cursor.execute(sql, params)
         names = [col.name for col in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def outsider_bound(ctx: TenderContext) -> float:
+    """The highest score (0-100) a supplier outside the stage-1 candidates can reach: no CPV
+    group in common (a division at most, own or through references: hence no past performance
+    either), no distinctive word and no expressed interest; everything else at its maximum."""
+    w = _applicable(ctx)
+    total = sum(w.values())
+    if not total:
+        return 0.0
+    common = sum(t.weight for t in ctx.terms if not t.distinctive)
+    text = 0.0
+    if common:
+        max_factor = (scoring.TEXT_K1 + 1.0) / (1.0 + scoring.TEXT_K1 * (1.0 - scoring.TEXT_B))
+        text = min(1.0, common / (ctx.total_term_weight or 1.0) * max_factor / scoring.TEXT_FULL)
+    cpv_division = dict(scoring.CPV_LEVEL_VALUES)[2]
+    bound = (
+        w["cpv"] * cpv_division + w["text"] * text + w["region"] + w["size"] + w["certifications"]
+    )
+    return 100.0 * bound / total
 
 
 @functools.cache
@@ -293,13 +536,14 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
         if expires is None or req.deadline is None or expires >= req.deadline
     }
     labels = {**_labels(), **ctx.labels} if ctx.labels else _labels()
+    words = {t.lexeme: t.word for t in ctx.terms}
     components = [
         scoring.cpv_component(
             req.cpv_codes, facts.cpv_codes, [r[0] for r in facts.references if r[0]], w["cpv"]
         ),
         scoring.text_component(
-            float(row["text_rank"]),
-            [ctx.words.get(term, term) for term in row["matched_terms"]],
+            float(row["text_value"]),
+            [words.get(term, term) for term in row["matched_terms"]],
             w["text"],
         ),
         scoring.past_performance_component(
@@ -329,36 +573,48 @@ def rank(
     ctx: TenderContext, top_n: int = DEFAULT_TOP_N, first_limit: int | None = None
 ) -> tuple[list[Scored], list[Scored]]:
     """(eligible top N in rank order, best excluded up to N). Exact: see the module doc."""
-    limit = first_limit or max(4 * top_n, 200)
-    weight_sum = _applicable_weight_sum(ctx)
+    outsiders = outsider_bound(ctx)
+    for candidates_only in (True, False):
+        eligible, excluded, complete = _rank_stage(ctx, top_n, first_limit, candidates_only)
+        # Stage 1 is the answer when no outsider can do better than its N-th best.
+        if not candidates_only or (
+            len(eligible) >= top_n and eligible[top_n - 1].score >= outsiders - 1e-9
+        ):
+            break
+    del complete
+    return eligible, excluded
+
+
+def _rank_stage(ctx, top_n, first_limit, candidates_only):
+    limit = first_limit or top_n + 50
+    weight_sum = sum(_applicable(ctx).values())
     while True:
-        rows = retrieve(ctx, limit + 1)
-        exhausted = len(rows) <= limit
-        scored = [score_row(ctx, row) for row in rows[:limit]]
+        rows = retrieve(ctx, limit + 1, candidates_only)
+        scored, bound_after = [], {True: None, False: None}
+        for row in rows:
+            group = bool(row["eligible_sql"])
+            if row["position"] > limit:
+                # The first row left out of its group: its bound, on the 0-100 scale.
+                bound_after[group] = (
+                    100.0 * float(row["upper_bound"]) / weight_sum if weight_sum else 0.0
+                )
+            else:
+                scored.append(score_row(ctx, row))
         eligible = sorted((s for s in scored if s.eligible), key=_order)
-        if exhausted:
-            break
-        # Upper bound of the first row left out, on the same 0-100 scale as the scores.
-        next_bound = 100.0 * float(rows[limit]["upper_bound"]) / weight_sum if weight_sum else 0
-        if len(eligible) >= top_n and eligible[top_n - 1].score >= next_bound - 1e-9:
-            break
+        excluded = sorted((s for s in scored if not s.eligible), key=_order)
+        if _settled(eligible, top_n, bound_after[True]) and _settled(
+            excluded, top_n, bound_after[False]
+        ):
+            return eligible[:top_n], excluded[:top_n], True
         limit *= 4
-    excluded = sorted((s for s in scored if not s.eligible), key=_order)[:top_n]
-    return eligible[:top_n], excluded
+
+
+def _settled(ranked: list[Scored], top_n: int, next_bound: float | None) -> bool:
+    """Nothing left out can enter RANKED's top N."""
+    if next_bound is None:  # the group was read to its end
+        return True
+    return len(ranked) >= top_n and ranked[top_n - 1].score >= next_bound - 1e-9
 
 
 def _order(s: Scored):
     return (-s.score, s.supplier_id)
-
-
-def _applicable_weight_sum(ctx: TenderContext) -> float:
-    req, w = ctx.requirements, ctx.weights
-    return (
-        w["cpv"]
-        + w["text"]
-        + w["past_performance"]
-        + w["interest"]
-        + (w["region"] if req.region else 0)
-        + (w["size"] if req.sme_reserved else 0)
-        + (w["certifications"] if req.preferred_certifications else 0)
-    )

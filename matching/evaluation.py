@@ -144,6 +144,8 @@ def _profile(org: Organization, awards: list[decp.Award]) -> SupplierProfile:
         # the search vector is set below in one statement for all profiles.
         cpv_prefixes=supplier_services.cpv_prefixes(codes),
         reference_cpv_prefixes=supplier_services.cpv_prefixes(a.cpv for a in awards),
+        reference_count=len(awards),
+        reference_clients=supplier_services.reference_clients(a.buyer_name[:200] for a in awards),
     )
 
 
@@ -226,6 +228,7 @@ def build(path: Path, split: datetime.date, report: decp.Report) -> Built:
     report.add("procedures on or after the split: tenders", len(future))
     suppliers = insert_suppliers([a for g in history for a in g], split.year - 1)
     refresh_search_vectors()
+    engine.refresh_term_stats()
     tenders = insert_tenders(future)
     report.add("supplier profiles built", len(suppliers))
     return Built(suppliers=suppliers, tenders=tenders)

@@ -227,3 +227,27 @@ class SupplierContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} → {self.supplier_id} about {self.tender_id}"
+
+
+class TermStat(models.Model):
+    """How many live, approved supplier texts contain a lexeme: the engine weighs a tender's
+    words by rarity (a word every supplier uses says little). Refreshed set-based by
+    `matching.engine.refresh_term_stats` (nightly, and whenever a supplier changes)."""
+
+    lexeme = models.TextField(primary_key=True)
+    documents = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: {self.documents}"
+
+
+class CorpusStat(models.Model):
+    """The one row of corpus-wide figures that goes with TermStat."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    documents = models.PositiveIntegerField(default=0)
+    average_length = models.FloatField(default=0.0)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.documents} texts, {self.average_length:.1f} words on average"

@@ -302,11 +302,19 @@ WHERE p.id = %(id)s
 """
 
 
+def reference_clients(clients) -> list[str]:
+    """The distinct clients of a profile's references, lower-cased the way the matching engine
+    compares them with a tender's buyer (matching.scoring.past_performance_component)."""
+    return sorted({(c or "").lower() for c in clients if c})
+
+
 def live_refresh_matching_fields(live: SupplierProfile) -> None:
-    references = list(live.references.values_list("cpv_code", flat=True))
+    references = list(live.references.values_list("cpv_code", "client"))
     SupplierProfile.objects.filter(pk=live.pk).update(
         cpv_prefixes=cpv_prefixes(live.cpv_codes),
-        reference_cpv_prefixes=cpv_prefixes(references),
+        reference_cpv_prefixes=cpv_prefixes(code for code, _client in references),
+        reference_count=len(references),
+        reference_clients=reference_clients(client for _code, client in references),
     )
     config = "en_unaccent" if live.statement_language == "en" else "fr_unaccent"
     with connection.cursor() as cursor:

@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.db import connection
 
-from matching import engine, services
+from matching import bench, engine, scoring, services
 from matching.models import Match
 from suppliers import services as supplier_services
 from suppliers.models import SupplierProfile
@@ -75,10 +75,13 @@ def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
         )
     tender = make_tender(title="Drones et radar", region_id="53", sme_reserved=True)
     ctx = engine.tender_context(tender)
+    # Exhaustive: every live supplier loaded through the ORM and scored in Python, its text
+    # relevance computed in Python too (the benchmark's naive baseline).
     everything = sorted(
-        (engine.score_row(ctx, row) for row in engine.retrieve(ctx, 10**6)),
+        (engine.score_row(ctx, bench._naive_row(p, ctx, set())) for p in bench.naive_profiles()),
         key=lambda s: (-s.score, s.supplier_id),
     )
+    everything = [s for s in everything if engine.is_relevant(s)]
     exhaustive = [s.supplier_id for s in everything if s.eligible][:5]
     # Start with a window far too small: the engine must widen it until the top 5 is exact.
     eligible, _excluded = engine.rank(ctx, top_n=5, first_limit=2)
@@ -188,3 +191,71 @@ def test_two_rebuilds_at_once_leave_one_consistent_shortlist(make_supplier, make
         thread.join()
     assert errors == []
     assert sorted(Match.objects.filter(tender=tender).values_list("rank", flat=True)) == [1, 2, 3]
+
+
+def test_constraints_in_sql_agree_with_python(make_supplier, make_tender):
+    deadline = datetime.date.today() + datetime.timedelta(days=30)
+    later, earlier = deadline + datetime.timedelta(days=1), deadline - datetime.timedelta(days=1)
+    good = {"clearance_level": 2, "clearance_expires_on": later, "eu_controlled": True}
+    good |= {"itar_free": True, "trl": 7}
+    valid_certs = [("iso27001", later), ("iso9001", None)]
+    variants = [  # the one that passes everything, then one failing constraint each
+        (good, valid_certs),
+        (good | {"clearance_level": 3, "clearance_expires_on": None}, valid_certs),
+        (good | {"clearance_expires_on": earlier}, valid_certs),
+        (good | {"clearance_level": 1}, valid_certs),
+        (good, [("iso27001", earlier), ("iso9001", None)]),
+        (good, [("iso27001", later)]),
+        (good | {"headcount": 400, "annual_turnover_eur": 90_000_000}, valid_certs),
+        (good | {"eu_controlled": False}, valid_certs),
+        (good | {"itar_free": False}, valid_certs),
+        (good | {"trl": 5}, valid_certs),
+    ]
+    for fields, certs in variants:
+        make_supplier(cpv_codes=["35613000"], certifications=certs, **fields)
+    tender = make_tender(
+        min_clearance=2,
+        mandatory_certifications=["iso27001", "iso9001"],
+        sme_reserved=True,
+        eu_controlled_required=True,
+        itar_free_required=True,
+        min_trl=6,
+    )
+    for requirements in (None, "constraints"):
+        ctx = engine.tender_context(tender)
+        if requirements is None:  # the same suppliers against a tender with no constraint
+            ctx.requirements = scoring.Requirements(cpv_codes=ctx.codes, deadline=deadline)
+        rows = engine.retrieve(ctx, 100, candidates_only=False)
+        assert len(rows) == len(variants)
+        verdicts = [(bool(r["eligible_sql"]), engine.score_row(ctx, r).eligible) for r in rows]
+        assert all(sql == python for sql, python in verdicts), verdicts
+        passed = sum(sql for sql, _ in verdicts)
+        assert passed == (len(variants) if requirements is None else 2)
+
+
+def test_a_supplier_outside_the_candidates_still_ranks_when_needed(make_supplier, make_tender):
+    """Stage 1 reads only suppliers sharing a CPV group or a distinctive word; when they are too
+    few for the top N, every relevant supplier is read (the outsider, which shares only the CPV
+    division, comes last, but it comes); an irrelevant one never does."""
+    close = make_supplier(cpv_codes=["35613000"], capability_statement="Drones tactiques.")
+    outsider = make_supplier(cpv_codes=["35100000"], capability_statement="Logiciels.")
+    make_supplier(cpv_codes=["72000000"], capability_statement="Logiciels.")
+    tender = make_tender(title="Drones tactiques", region_id="53")
+    eligible, _excluded = engine.rank(engine.tender_context(tender), top_n=5)
+    assert [s.supplier_id for s in eligible] == [close.pk, outsider.pk]
+    # With room for one only, the candidates answer alone.
+    eligible, _excluded = engine.rank(engine.tender_context(tender), top_n=1)
+    assert [s.supplier_id for s in eligible] == [close.pk]
+
+
+def test_term_statistics_make_rare_words_weigh_more(make_supplier, make_tender):
+    for _ in range(3):
+        make_supplier(cpv_codes=["35613000"], capability_statement="Drones et services.")
+    make_supplier(cpv_codes=["35613000"], capability_statement="Capteurs hyperspectraux.")
+    assert engine.refresh_term_stats() == 4
+    tender = make_tender(title="Drones hyperspectraux et services")
+    weights = {t.word: t.weight for t in engine.tender_context(tender).terms}
+    assert weights["hyperspectraux"] > weights["drones"]
+    # A word no supplier uses cannot match: it is not a term of the query.
+    tender = make_tender(title="Drones et hélicoptères")
+    assert "hélicoptères" not in {t.word for t in engine.tender_context(tender).terms}

@@ -78,11 +78,55 @@ def test_sovereignty_and_trl_constraints():
     assert s.check_constraints(s.Requirements(), s.SupplierFacts()) == []
 
 
-def test_text_component_saturates_and_explains():
+def test_text_component_is_bounded_and_explains():
     assert s.text_component(0.0, [], 25).value == 0
-    low, high = s.text_component(0.2, ["drone"], 25), s.text_component(3.0, ["drone"], 25)
+    low, high = s.text_component(0.2, ["drone"], 25), s.text_component(0.9, ["drone"], 25)
     assert 0 < low.value < high.value < 1
+    assert s.text_component(3.0, ["drone"], 25).value == 1
     assert "drone" in str(high.explanation)
+
+
+def test_idf_weighs_rare_words_more_and_never_negative():
+    assert s.idf(1, 1000) > s.idf(100, 1000) > s.idf(900, 1000) > 0
+    assert s.idf(1000, 1000) > 0  # a word in every text still counts a little
+    assert s.idf(0, 0) == s.idf(0, 0) > 0  # no statistics yet: every word weighs the same
+    assert s.idf(50, 10) == s.idf(10, 10)  # stale counts are clamped
+
+
+def test_text_relevance_rewards_coverage():
+    # Half the tender's weight, in a text of average length.
+    half = s.text_relevance(5.0, 10.0, 30, 30.0)
+    assert half == pytest.approx(0.5 / s.TEXT_FULL)
+    assert s.text_relevance(0.0, 10.0, 30, 30.0) == 0
+    assert s.text_relevance(10.0, 10.0, 30, 30.0) == 1  # capped
+    # By default (TEXT_B = 0) the text's length does not matter.
+    assert s.text_relevance(3.0, 10.0, 10, 30.0) == s.text_relevance(3.0, 10.0, 300, 30.0)
+
+
+def test_text_relevance_can_penalise_long_texts(monkeypatch):
+    monkeypatch.setattr(s, "TEXT_B", 0.75)
+    short, long = s.text_relevance(3.0, 10.0, 10, 30.0), s.text_relevance(3.0, 10.0, 300, 30.0)
+    assert short > s.text_relevance(3.0, 10.0, 30, 30.0) > long > 0
+    assert s.text_relevance(3.0, 10.0, 300, 0.0) == pytest.approx(0.3 / s.TEXT_FULL)
+    assert s.text_length_factor(30, 30.0) == pytest.approx(1.0)
+
+
+def test_past_performance_bound_is_an_upper_bound():
+    codes = ["35613000"]
+    cases = [
+        ([("35613000", 2024, "DGA Techniques")] * 3, True),
+        ([("35613000", 2024, "SIMMT")] * 3, False),
+        ([("35613000", 2010, "SIMMT"), ("35600000", 2024, "DGA")], True),
+        ([("35613000", 2024, "DGA")] * 40, True),
+        ([("72000000", 2024, "DGA")], True),
+    ]
+    for refs, buyer_seen in cases:
+        value = s.past_performance_component(codes, refs, "DGA", 2026, 15).value
+        assert value <= s.past_performance_bound(len(refs), buyer_seen) + 1e-12
+    assert s.past_performance_bound(0, True) == 0
+    # A reference sharing only the CPV division does not count (see PAST_PERFORMANCE_MIN_LEVEL).
+    division_only = [("35100000", 2024, "DGA")]
+    assert s.past_performance_component(codes, division_only, "DGA", 2026, 15).value == 0
 
 
 @translation.override("en")

@@ -28,23 +28,19 @@ from tenders.models import Tender
 
 WARMUP_TENDERS = 1
 
-# The engine's candidate filter (matching.engine.RETRIEVAL_SQL), counted: how much the
-# retrieval query has to rank for each tender. Informational, outside the timings.
-CANDIDATES_SQL = """
-SELECT count(*) FROM suppliers_supplierprofile p
-WHERE p.is_live AND p.status = 'approved'
-  AND (p.cpv_prefixes && %(l2)s::varchar[]
-       OR p.reference_cpv_prefixes && %(l2)s::varchar[]
-       OR (%(has_query)s AND p.search_vector @@ %(query)s::tsquery)
-       OR p.organization_id IN (SELECT organization_id FROM tenders_interest
-                                WHERE tender_id = %(tender_id)s))
-"""
+# The engine's stage-1 candidate filter (matching.engine.CANDIDATES_WHERE), counted: how
+# many suppliers the retrieval query scores for each tender. Informational, outside timings.
+CANDIDATES_SQL = (
+    "SELECT count(*) FROM suppliers_supplierprofile p WHERE p.is_live "  # noqa: S608 (constant)
+    "AND p.status = 'approved'" + engine.CANDIDATES_WHERE
+)
 
 
 @contextmanager
-def scratch_database(name: str) -> Iterator[None]:
+def scratch_database(name: str, keep: bool = False) -> Iterator[bool]:
     """Point the default connection at a new, migrated database NAME; drop it afterwards and
-    point the connection back, whatever happened."""
+    point the connection back, whatever happened. With KEEP, an existing NAME that holds a
+    benchmark data set is reused (yields True) and the database is never dropped."""
     settings_dict = connection.settings_dict
     old_name = settings_dict["NAME"]
     test_settings = settings_dict.setdefault("TEST", {})
@@ -52,14 +48,14 @@ def scratch_database(name: str) -> Iterator[None]:
     test_settings["NAME"] = name
     try:
         connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False, keepdb=False
+            verbosity=0, autoclobber=not keep, serialize=False, keepdb=keep
         )
-        yield
+        yield keep and Tender.objects.filter(ocid__startswith="ocds-bench-").exists()
     finally:
         try:
             # Only ever drop the scratch database: if creation failed before switching over,
             # NAME is still the real database and destroy_test_db would drop *that*.
-            if settings_dict["NAME"] == name:
+            if settings_dict["NAME"] == name and not keep:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         finally:
             settings_dict["NAME"] = old_name
@@ -73,10 +69,10 @@ def retrieval_probe() -> Iterator[list[float]]:
     calls: list[float] = []
     original = engine.retrieve
 
-    def timed(ctx, limit):
+    def timed(ctx, limit, candidates_only=True):
         start = time.perf_counter()
         try:
-            return original(ctx, limit)
+            return original(ctx, limit, candidates_only)
         finally:
             calls.append(time.perf_counter() - start)
 
@@ -97,11 +93,12 @@ def percentile(values: list[float], q: float) -> float:
 
 def candidate_count(tender: Tender) -> int:
     ctx = engine.tender_context(tender)
+    distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
     params = {
         **engine._prefix_sets(ctx.codes or ["--"]),
-        "query": engine._tsquery(ctx.lexemes) or "''",
-        "has_query": bool(ctx.lexemes),
-        "tender_id": tender.pk,
+        "distinctive": engine._tsquery(distinctive),
+        "has_distinctive": bool(distinctive),
+        "interested": ctx.interested,
     }
     with connection.cursor() as cursor:
         cursor.execute(CANDIDATES_SQL, params)
@@ -133,14 +130,32 @@ class Command(BaseCommand):
         parser.add_argument("--top-n", type=int, default=engine.DEFAULT_TOP_N)
         parser.add_argument("--naive-sample", type=int, default=5)
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--keep",
+            metavar="NAME",
+            help="build the data in database NAME and keep it; if NAME already holds a "
+            "benchmark data set, reuse it (skips the setup: for tuning the engine)",
+        )
 
     def handle(self, *args, **options):
         self.options = options
         self.show_bar = sys.stderr.isatty()
         started = time.perf_counter()
-        with scratch_database(f"passerelle_bench_{os.getpid()}"):
-            self.phase_done("scratch database migrated", started)
-            tender_ids = self.setup()
+        keep = options["keep"]
+        database = scratch_database(keep or f"passerelle_bench_{os.getpid()}", keep=bool(keep))
+        with database as reused:
+            self.phase_done("scratch database ready", started)
+            if reused:
+                t = time.perf_counter()
+                engine.refresh_term_stats()
+                self.phase_done("term statistics", t)
+                tender_ids = list(
+                    Tender.objects.filter(ocid__startswith="ocds-bench-")
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+            else:
+                tender_ids = self.setup()
             setup_s = round(time.perf_counter() - started, 1)
             result = {**self.measure(tender_ids), "setup_s": setup_s}
         self.stdout.write(json.dumps(result))
@@ -165,6 +180,8 @@ class Command(BaseCommand):
         t = self.phase_done(f"{count} suppliers copied", t)
         bench.refresh_search_vectors()
         t = self.phase_done("search vectors", t)
+        engine.refresh_term_stats()
+        t = self.phase_done("term statistics", t)
         tender_ids = bench.generate_tenders(maker, self.options["tenders"] + WARMUP_TENDERS)
         t = self.phase_done("tenders", t)
         bench.vacuum_analyze()
