@@ -83,7 +83,12 @@ def send_supplier_contact(contact_id: int) -> int:
 
 @shared_task(name="matching.match_open_tenders", acks_late=True)
 def match_open_tenders() -> int:
-    """Fan out: one match_tender task per open tender (nightly, and when a supplier changes)."""
+    """Fan out: one match_tender task per open tender (nightly, and when a supplier changes).
+    The word statistics that weigh the tenders' words are recounted first: the set of live
+    suppliers is what changed."""
+    from . import engine
+
+    engine.refresh_term_stats()
     ids = services.open_tender_ids()
     for tender_id in ids:
         match_tender.delay(tender_id)

@@ -259,3 +259,14 @@ def test_term_statistics_make_rare_words_weigh_more(make_supplier, make_tender):
     # A word no supplier uses cannot match: it is not a term of the query.
     tender = make_tender(title="Drones et hélicoptères")
     assert "hélicoptères" not in {t.word for t in engine.tender_context(tender).terms}
+
+
+def test_the_nightly_fan_out_recounts_the_words_first(make_supplier, make_tender):
+    from matching.models import CorpusStat
+    from matching.tasks import match_open_tenders
+
+    make_supplier(cpv_codes=["35613000"], capability_statement="Drones tactiques.")
+    make_tender(title="Drones")
+    CorpusStat.objects.all().delete()
+    assert match_open_tenders() == 1  # eager in tests: the tender's match ran too
+    assert CorpusStat.objects.get().documents == 1

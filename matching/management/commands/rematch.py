@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from matching import services
+from matching import engine, services
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, tender: int | None, all: bool, **options):
         from tenders.models import Tender
 
+        if all:  # what the nightly task does first: recount the words of the live suppliers
+            engine.refresh_term_stats()
         ids = services.open_tender_ids() if all else [tender]
         tenders = Tender.objects.select_related("buyer", "region").in_bulk(ids)
         if tender is not None and tender not in tenders:
