@@ -249,11 +249,29 @@ class SearchForm(forms.Form):
         )
 
 
+OCDS_UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # larger files: manage.py import_ocds
+
+
 class OcdsUploadForm(forms.Form):
     file = forms.FileField(
         label=_("OCDS file"),
         help_text=_("A release package, a record package or JSON Lines of releases (.json)."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > OCDS_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)d MB; the browser import takes up to %(max)d MB. Split "
+                    "it, or import it with manage.py import_ocds."
+                ),
+                params={
+                    "size": upload.size // (1024 * 1024),
+                    "max": OCDS_UPLOAD_MAX_BYTES // (1024 * 1024),
+                },
+            )
+        return upload
 
 
 def initial_lots(tender: Tender) -> list[dict]:

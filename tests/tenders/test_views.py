@@ -225,3 +225,17 @@ def test_only_moderators_import_ocds_in_the_browser(
     assert response.context["report"].summary() == "created 1, updated 0, unchanged 0, failed 1"
     assert "web-2" in page and "tender.title: expected a string" in page
     assert Tender.objects.filter(ocid="web-1").exists()
+
+
+def test_the_browser_import_refuses_an_oversized_file(client, moderator, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenders import forms
+
+    monkeypatch.setattr(forms, "OCDS_UPLOAD_MAX_BYTES", 1024 * 1024)
+    client.force_login(moderator)
+    upload = SimpleUploadedFile("big.json", b"[" + b" " * (2 * 1024 * 1024) + b"]")
+    response = client.post("/tenders/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "The file is 2 MB; the browser import takes up to 1 MB" in response.content.decode()
+    assert not Tender.objects.exists()
