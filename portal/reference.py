@@ -204,7 +204,11 @@ def reference_sources(directory: str | None = None) -> list[tuple[str, Path]]:
             ("departements", base / "geo" / "departements.csv"),
             ("cpv", base / "cpv" / "cpv_2008_fr_en.csv"),
         ]
-    return [("regions", BUNDLED_DIR / "regions.csv"), ("cpv", BUNDLED_DIR / "cpv_subset.csv")]
+    return [
+        ("regions", BUNDLED_DIR / "regions.csv"),
+        ("departements", BUNDLED_DIR / "departements_subset.csv"),  # those of the demo data
+        ("cpv", BUNDLED_DIR / "cpv_subset.csv"),
+    ]
 
 
 LOADERS: dict[str, Callable[..., LoadReport]] = {

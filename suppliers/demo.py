@@ -23,7 +23,8 @@ from stdnum import luhn
 from stdnum.fr import siret as siret_std
 
 from portal.demo import DEMO_PASSWORD
-from portal.models import CpvCode, Organization, Region, User
+from portal.geography import departement_of_postal_code
+from portal.models import CpvCode, Departement, Organization, Region, User
 from portal.services import supplier_register
 
 from . import services
@@ -1802,6 +1803,60 @@ CERTIFICATION_ISSUERS = {
     "other": [("", "{y}-{n}")],
 }
 
+# Where each client of the demo references has the sites a contract would be performed at
+# (INSEE département codes). A reference takes the client's site in the supplier's own
+# département, else in its region, else the first one; HEAD_OFFICE: wherever the supplier is
+# (a unit or regional office near it, or work done on its premises); a client left out (secret
+# or national work) gives no place of performance.
+HEAD_OFFICE = "*"
+CLIENT_SITES: dict[str, list[str]] = {
+    "Agence de l'innovation de défense (AID)": [HEAD_OFFICE],
+    "Airbus Defence and Space": ["31", "78"],
+    "Airbus Helicopters": ["13"],
+    "ArianeGroup": ["33", "18", "78"],
+    "Armée de Terre": [HEAD_OFFICE],
+    "Armée de l'Air et de l'Espace": ["45", "40", "13", "69", "52"],
+    "Arquus": ["87", "91", "44", "58"],
+    "Assistance Publique – Hôpitaux de Marseille": ["13"],
+    "Bataillon de marins-pompiers de Marseille": ["13"],
+    "CEA": ["38", "91", "37"],
+    "CHU de Lille": ["59"],
+    "CHU de Montpellier": ["34"],
+    "CHU de Rennes": ["35"],
+    "CNES": ["31"],
+    "COMCYBER": ["75", "35"],
+    "Chantiers de l'Atlantique": ["44"],
+    "Commandement de l'entraînement de l'armée de Terre": ["10"],
+    "DGA": ["75"],
+    "DGA Maîtrise NRBC": ["91"],
+    "DGA Maîtrise de l'information": ["35"],
+    "DGA Techniques navales": ["83", "29"],
+    "DGA Techniques terrestres": ["18"],
+    "DIRISI": [HEAD_OFFICE],
+    "Dassault Aviation": ["33", "64", "13", "92"],
+    "Direction de la maintenance aéronautique (DMAé)": [HEAD_OFFICE],
+    "Direction générale de la sécurité civile": ["92"],
+    "Gendarmerie nationale": [HEAD_OFFICE],
+    "Golfe du Morbihan – Vannes agglomération": ["56"],
+    "KNDS France": ["78", "18", "42"],
+    "MBDA France": ["18", "41", "92"],
+    "Mairie d'Arras": ["62"],
+    "Marine nationale": ["83", "29"],
+    "Naval Group": ["29", "56", "83", "50", "44"],
+    "Région Occitanie": ["31", "34"],
+    "SGDSN – Viginum": ["75"],
+    "SIAé": ["63", "33", "83", "29", "01"],
+    "SIMMT": ["78"],
+    "Safran": ["64", "91", "33"],
+    "Safran Electronics & Defense": ["91", "03", "21", "35", "26", "86"],
+    "Section technique de l'armée de Terre (STAT)": [HEAD_OFFICE],
+    "Service de santé des armées (SSA)": [HEAD_OFFICE],
+    "Service de soutien de la flotte (SSF)": ["29", "83", "56"],
+    "Service du commissariat des armées (SCA)": [HEAD_OFFICE],
+    "Thales": ["78", "29", "35", "33", "31", "38", "59", "92", "06", "49", "26"],
+    "Université de Lorraine": ["54", "57"],
+}
+
 APPROVAL_REASONS = [
     "SIREN vérifié dans le répertoire Sirene ; références cohérentes.",
     "Profil complet ; certifications vérifiées auprès des organismes.",
@@ -1873,8 +1928,19 @@ def _certification(spec: tuple, siren: str) -> dict:
     }
 
 
-def _reference(spec: tuple) -> dict:
-    return {"is_public": True, **dict(zip(services.REFERENCE_FIELDS, spec, strict=False))}
+def _reference(spec: tuple, head_office: str, regions: dict[str, str]) -> dict:
+    """REGIONS: the region of each département of the reference data (none loaded: the
+    references get no place of performance)."""
+    reference = {"is_public": True, **dict(zip(services.REFERENCE_FIELDS, spec, strict=False))}
+    return {**reference, "departement_id": _site(spec[0], head_office, regions)}
+
+
+def _site(client: str, head_office: str, regions: dict[str, str]) -> str | None:
+    sites = [head_office if s == HEAD_OFFICE else s for s in CLIENT_SITES.get(client, [])]
+    sites = [s for s in sites if s in regions]
+    region = regions.get(head_office)
+    ranked = sorted(sites, key=lambda site: (site != head_office, regions[site] != region))
+    return ranked[0] if ranked else None
 
 
 def _reference_data_missing() -> set[str]:
@@ -1886,7 +1952,9 @@ def _reference_data_missing() -> set[str]:
     return (regions | cpv) - found
 
 
-def _create_supplier(row: dict, siren: str, index: int, password: str, moderator: User) -> None:
+def _create_supplier(
+    row: dict, siren: str, index: int, password: str, moderator: User, regions: dict[str, str]
+) -> None:
     email = f"contact@{row['slug']}.example"
     first_name, last_name, language = row["contact"]
     user = User.objects.create(
@@ -1902,7 +1970,8 @@ def _create_supplier(row: dict, siren: str, index: int, password: str, moderator
     profile = services.profile_update(profile=profile, data=_profile_data(row, siren), by=user)
     certifications = [_certification(spec, siren) for spec in row["certs"]]
     services.profile_set_certifications(profile=profile, items=certifications, by=user)
-    references = [_reference(spec) for spec in row["refs"]]
+    head_office = departement_of_postal_code(row["address"][1])
+    references = [_reference(spec, head_office, regions) for spec in row["refs"]]
     services.profile_set_references(profile=profile, items=references, by=user)
     profile = services.profile_submit(profile=profile, by=user)
 
@@ -1925,7 +1994,8 @@ def _create_supplier(row: dict, siren: str, index: int, password: str, moderator
 def demo_load() -> dict[str, int]:
     """Create the demo suppliers that do not exist yet (a company is known by its contact email,
     or by its SIREN and name); return how many were created. Needs the reference data (regions,
-    CPV codes) and the demo moderator of `portal.demo`."""
+    CPV codes; the départements, when loaded, give the references a place of performance) and the
+    demo moderator of `portal.demo`."""
     created = {"suppliers": 0}
     missing = _reference_data_missing()
     if missing:
@@ -1939,6 +2009,7 @@ def demo_load() -> dict[str, int]:
     moderator = User.objects.get(email=MODERATOR_EMAIL, platform_role=User.PlatformRole.MODERATOR)
     sirens = {row["slug"]: siren_of(index) for index, row in enumerate(SUPPLIERS)}
     password = None
+    regions = dict(Departement.objects.values_list("code", "region_id"))
     for index, row in enumerate(SUPPLIERS):
         siren = sirens[row.get("claims", row["slug"])]
         if (
@@ -1947,6 +2018,6 @@ def demo_load() -> dict[str, int]:
         ):
             continue
         password = password or make_password(DEMO_PASSWORD)  # hashed once: ~0.2 s per hash
-        _create_supplier(row, siren, index, password, moderator)
+        _create_supplier(row, siren, index, password, moderator, regions)
         created["suppliers"] += 1
     return created

@@ -12,7 +12,7 @@ from stdnum.fr import siren as siren_std
 from stdnum.fr import siret as siret_std
 
 from portal.choices import CertificationType
-from portal.models import CpvCode, Region
+from portal.models import CpvCode, Departement, Region
 
 from .models import Certification, Document, Reference, SupplierProfile
 
@@ -204,7 +204,24 @@ class CertificationForm(forms.ModelForm):
         return cleaned
 
 
+def departement_choices() -> list[tuple[str, str]]:
+    """Every département by code, labelled “33 — Gironde”, after an empty choice."""
+    return [("", "—")] + [
+        (code, f"{code} — {name}")
+        for code, name in Departement.objects.order_by("code").values_list("code", "name")
+    ]
+
+
 class ReferenceForm(forms.ModelForm):
+    # A plain choice of codes rather than a ModelChoiceField: the formset reads the list once
+    # for all its forms (see BaseReferenceFormSet) instead of once per form.
+    departement = forms.ChoiceField(
+        label=_("Place of performance (département)"),
+        required=False,
+        help_text=_("Where the work was done; used to find local suppliers."),
+    )
+    field_order = ["client", "year", "departement"]
+
     class Meta:
         model = Reference
         fields = ["client", "year", "value_eur", "cpv_code", "description", "is_public"]
@@ -213,18 +230,44 @@ class ReferenceForm(forms.ModelForm):
             "cpv_code": forms.TextInput(attrs={"data-cpv-picker": "single", "autocomplete": "off"}),
         }
 
+    def __init__(self, *args, departements: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = (
+            departements if departements is not None else departement_choices()
+        )
+        # Initial rows are the references' values(): their département is `departement_id`.
+        if "departement" not in self.initial:
+            self.initial["departement"] = self.initial.get("departement_id") or ""
+
     def clean_cpv_code(self):
         code = (self.cleaned_data.get("cpv_code") or "").strip().split("-")[0]
         if code and not CpvCode.objects.filter(code=code).exists():
             raise forms.ValidationError(_("Unknown CPV code %(code)s."), params={"code": code})
         return code
 
+    def clean_departement(self):
+        return self.cleaned_data.get("departement") or None
+
+
+class BaseReferenceFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._departements = departement_choices()
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "departements": self._departements}
+
 
 CertificationFormSet = forms.formset_factory(
     CertificationForm, extra=1, can_delete=True, max_num=30, validate_max=True
 )
 ReferenceFormSet = forms.formset_factory(
-    ReferenceForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    ReferenceForm,
+    formset=BaseReferenceFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_std
 
 from portal.choices import CertificationType, ClearanceLevel
-from portal.models import Organization, Region, User, validate_siren
+from portal.models import Departement, Organization, Region, User, validate_siren
 
 
 def validate_siret(value: str) -> None:
@@ -166,6 +166,16 @@ class SupplierProfile(models.Model):
     # bounds past performance without reading every candidate's references.
     reference_count = models.PositiveIntegerField(default=0, editable=False)
     reference_clients = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    # Where the supplier is known to work: its head office's département and those where its
+    # references were performed (codes of portal_departement, sorted), for the "local track
+    # record" signal of matching.
+    departements = ArrayField(
+        models.CharField(max_length=3),
+        default=list,
+        blank=True,
+        editable=False,
+        verbose_name=_("départements worked in"),
+    )
 
     # Moderation bookkeeping
     siren_conflict = models.BooleanField(default=False, editable=False)
@@ -206,6 +216,7 @@ class SupplierProfile(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             GinIndex(fields=["cpv_codes"], name="supplier_profile_cpv_gin"),
             GinIndex(fields=["regions_served"], name="supplier_profile_regions_gin"),
+            GinIndex(fields=["departements"], name="supplier_profile_depts_gin"),
             GinIndex(
                 fields=["cpv_prefixes"],
                 name="supplier_profile_cpvpfx_gin",
@@ -298,6 +309,14 @@ class Reference(models.Model):
     cpv_code = models.CharField(_("CPV code"), max_length=8, blank=True)
     description = models.TextField(_("short description"), max_length=2000)
     is_public = models.BooleanField(_("visible to buyers"), default=True)
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place of performance (département)"),
+    )
 
     class Meta:
         verbose_name = _("reference")

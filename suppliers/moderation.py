@@ -62,7 +62,7 @@ def moderation_detail(request, pk):
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
         "history": history,
-        "references": profile.references.all(),
+        "references": selectors.references_of(profile),
         **selectors.profile_display_context(profile),
     }
     return render(request, "suppliers/moderation_detail.html", context)

@@ -33,8 +33,13 @@ def profile_display_context(profile: SupplierProfile) -> dict:
     }
 
 
+def references_of(profile: SupplierProfile):
+    """A profile's references with their place of performance (shown by name)."""
+    return profile.references.select_related("departement")
+
+
 def visible_references(profile: SupplierProfile, include_private: bool):
-    references = profile.references.all()
+    references = references_of(profile)
     return references if include_private else references.filter(is_public=True)
 
 
@@ -45,7 +50,7 @@ def profile_overview_context(profile: SupplierProfile) -> dict:
         "live": live,
         "missing": services.profile_missing_fields(profile),
         "can_submit": profile.status in (Status.DRAFT, Status.CHANGES_REQUESTED),
-        "references": profile.references.all(),
+        "references": references_of(profile),
         **profile_display_context(profile),
     }
 
@@ -80,7 +85,10 @@ def moderation_queue(
 def _child_lines(profile: SupplierProfile | None, related: str) -> list[str]:
     if profile is None:
         return []
-    return sorted(_describe(obj) for obj in getattr(profile, related).all())
+    children = getattr(profile, related).all()
+    if related == "references":
+        children = children.select_related("departement")
+    return sorted(_describe(obj) for obj in children)
 
 
 def _describe(obj) -> str:

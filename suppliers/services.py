@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import AuditEvent, Organization, User
+from portal.geography import departement_of_postal_code
+from portal.models import AuditEvent, Departement, Organization, User
 from portal.services import audit_record
 
 from . import sizing
@@ -59,7 +60,15 @@ CONTENT_FIELDS = [
 ]
 COMPUTED_FIELDS = {"size_category", "is_startup"}  # derived, never typed
 CERTIFICATION_FIELDS = ["type", "name", "number", "issuer", "expires_on"]
-REFERENCE_FIELDS = ["client", "year", "value_eur", "cpv_code", "description", "is_public"]
+REFERENCE_FIELDS = [
+    "client",
+    "year",
+    "value_eur",
+    "cpv_code",
+    "description",
+    "is_public",
+    "departement_id",
+]
 DOCUMENT_FIELDS = [
     "kind",
     "title",
@@ -178,11 +187,24 @@ def profile_set_certifications(*, profile: SupplierProfile, items: list[dict], b
     _replace_children(profile, "certifications", Certification, CERTIFICATION_FIELDS, items)
 
 
+def _reference_item(item: dict) -> dict:
+    """A reference's place of performance may come as `departement` (a Departement, its code
+    or nothing, as forms and the API give it) or as `departement_id`."""
+    if "departement" not in item:
+        return item
+    item = dict(item)
+    departement = item.pop("departement")
+    item["departement_id"] = getattr(departement, "pk", departement) or None
+    return item
+
+
 @transaction.atomic
 def profile_set_references(*, profile: SupplierProfile, items: list[dict], by: User) -> None:
+    """Replace the references; an unknown département is a ValidationError, nothing saved."""
     profile = _lock(profile)
     _start_editing(profile, by)
     profile.save(update_fields=["status", "updated_at"])
+    items = [_reference_item(item) for item in items]
     _replace_children(profile, "references", Reference, REFERENCE_FIELDS, items)
 
 
@@ -308,13 +330,24 @@ def reference_clients(clients) -> list[str]:
     return sorted({(c or "").lower() for c in clients if c})
 
 
+def profile_departements(*, postal_code: str, reference_departements) -> list[str]:
+    """Where a supplier is known to work: its head office's département (from its postal code)
+    and its references' places of performance; only codes of portal_departement, sorted."""
+    codes = {departement_of_postal_code(postal_code), *reference_departements} - {"", None}
+    return sorted(Departement.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
 def live_refresh_matching_fields(live: SupplierProfile) -> None:
-    references = list(live.references.values_list("cpv_code", "client"))
+    references = list(live.references.values_list("cpv_code", "client", "departement_id"))
     SupplierProfile.objects.filter(pk=live.pk).update(
         cpv_prefixes=cpv_prefixes(live.cpv_codes),
-        reference_cpv_prefixes=cpv_prefixes(code for code, _client in references),
+        reference_cpv_prefixes=cpv_prefixes(code for code, _client, _dept in references),
         reference_count=len(references),
-        reference_clients=reference_clients(client for _code, client in references),
+        reference_clients=reference_clients(client for _code, client, _dept in references),
+        departements=profile_departements(
+            postal_code=live.postal_code,
+            reference_departements=(dept for _code, _client, dept in references),
+        ),
     )
     config = "en_unaccent" if live.statement_language == "en" else "fr_unaccent"
     with connection.cursor() as cursor:

@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import CpvCode, Organization, Region
+from portal.models import CpvCode, Departement, Organization, Region
 from portal.reference import BUNDLED_DIR, cpv_load
 
-from .demo_data import BUYERS, TENDERS
+from .demo_data import BUYERS, DEPARTEMENTS, TENDERS
 from .models import Lot, Tender
 
 OCID_PREFIX = "ocds-passerelle-demo-"
@@ -41,9 +41,12 @@ def _cpv_codes() -> dict[str, CpvCode]:
     return codes
 
 
-def _tender(entry, buyers, cpvs, regions, now) -> Tender:
+def _tender(entry, buyers, cpvs, regions, departements, now) -> Tender:
     (key, buyer, title, description, main, extra, region, status, days, value, req,
      method, category, lots) = entry  # fmt: skip
+    departement = departements.get(DEPARTEMENTS.get(key, ""))
+    if departement is not None and departement.region_id != region:
+        departement = None
     deadline = (now + timedelta(days=days)).replace(hour=12, minute=0, second=0, microsecond=0)
     published = None if status == "draft" else deadline - timedelta(days=45)
     tender = Tender.objects.create(
@@ -57,6 +60,7 @@ def _tender(entry, buyers, cpvs, regions, now) -> Tender:
         estimated_value=Decimal(value),
         main_cpv=cpvs.get(main),
         region=regions.get(region),
+        departement=departement,
         status=status,
         published_at=published,
         submission_deadline=deadline,
@@ -88,6 +92,7 @@ def demo_load() -> dict[str, int]:
     if not missing:
         return {"tenders": 0, "ministry_entities": new_buyers}
     cpvs, regions, now = _cpv_codes(), Region.objects.in_bulk(), timezone.now()
+    departements = Departement.objects.in_bulk()
     for entry in missing:
-        _tender(entry, buyers, cpvs, regions, now)
+        _tender(entry, buyers, cpvs, regions, departements, now)
     return {"tenders": len(missing), "ministry_entities": new_buyers}

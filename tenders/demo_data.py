@@ -159,3 +159,19 @@ TENDERS = [
      R(clearance=2, mandatory=["iso9001"], trl=6), "limited", "services", []),
 ]
 # fmt: on
+
+# Places of performance precise to the département (when the reference data has them): the
+# matching engine ranks suppliers who have worked there higher.
+DEPARTEMENTS = {
+    "cyber-soc": "35",
+    "drones-recon": "33",
+    "drones-lutte": "57",
+    "drones-naval": "29",
+    "mco-rafale": "31",
+    "mco-helico": "14",
+    "mco-navires": "83",
+    "formation-cyber": "35",
+    "satcom": "31",
+    "radar-innov": "50",
+    "logistique-transport": "59",
+}

@@ -29,6 +29,7 @@ AUTHOR_FIELDS = [
     "estimated_value",
     "currency",
     "region",
+    "departement",
     "nuts_code",
     "submission_deadline",
     "enquiry_deadline",

@@ -10,13 +10,14 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationType, ClearanceLevel
-from portal.models import CpvCode, Organization, Region
+from portal.models import CpvCode, Departement, Organization, Region
 
 
 class Tender(models.Model):
@@ -80,6 +81,15 @@ class Tender(models.Model):
         blank=True,
         related_name="tenders",
         verbose_name=_("place of performance (region)"),
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenders",
+        verbose_name=_("place of performance (département)"),
+        help_text=_("Optional. Suppliers who have already worked there rank higher."),
     )
     nuts_code = models.CharField(_("NUTS code"), max_length=5, blank=True)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
@@ -193,6 +203,25 @@ class Tender(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        """The département of performance gives the region when none is set, and must lie in
+        the region when both are."""
+        super().clean()
+        if self.departement_id:
+            departement = self.departement
+            if not self.region_id:
+                self.region_id = departement.region_id
+            elif departement.region_id != self.region_id:
+                raise ValidationError(
+                    {
+                        "departement": _(
+                            "%(departement)s is not in %(region)s: pick a département of that "
+                            "region, or change the region."
+                        )
+                        % {"departement": departement, "region": self.region}
+                    }
+                )
 
     @property
     def is_open(self) -> bool:

@@ -46,7 +46,10 @@ def can_author(user, tender: Tender | None = None) -> bool:
 def get_tender_for_user(user, pk: int, *, write: bool = False) -> Tender:
     """The tender USER may see (else 404); with WRITE, one they may also edit (else 403)."""
     tender = (
-        visible_tenders(user).select_related("buyer", "main_cpv", "region").filter(pk=pk).first()
+        visible_tenders(user)
+        .select_related("buyer", "main_cpv", "region", "departement")
+        .filter(pk=pk)
+        .first()
     )
     if tender is None:
         raise Http404

@@ -31,6 +31,7 @@ MATCHING_FIELDS = (
     "description",
     "main_cpv",
     "region",
+    "departement",
     "min_clearance",
     "mandatory_certifications",
     "preferred_certifications",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.models import CpvCode, Region
+from portal.models import CpvCode, Departement, Region
 
 CPV_RE = re.compile(r"[0-9]{8}(-[0-9])?")
 MAX_ID = 2**53  # ids beyond this cannot exist (and would not fit the database's bigint)
@@ -52,6 +52,17 @@ class RegionCodeField(serializers.CharField):
 
     def to_representation(self, value):
         return value.pk if isinstance(value, Region) else value
+
+
+@extend_schema_field({"type": "string", "maxLength": 3})
+class DepartementCodeField(serializers.CharField):
+    """An INSEE département code, checked against the reference data; kept as the code."""
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        if len(code) > 3 or not Departement.objects.filter(pk=code).exists():
+            raise serializers.ValidationError(_("Unknown département: %(code)s.") % {"code": code})
+        return code
 
 
 def codes_exist(model, codes: list[str], message) -> list[str]:

@@ -11,9 +11,10 @@ from portal.choices import CertificationType, ClearanceLevel
 from portal.models import Region
 from suppliers.models import Certification, Reference, SizeCategory, SupplierProfile
 
-from .common import OrganizationRefSerializer, RegionCodeField, codes_exist
+from .common import DepartementCodeField, OrganizationRefSerializer, RegionCodeField, codes_exist
 
 MAX_MONEY = 10**15 - 1  # 15 digits
+REFERENCE_DEPARTEMENT_HELP = _("Place of performance: INSEE département code, e.g. 33 or 2A.")
 
 
 class CertificationSerializer(serializers.ModelSerializer):
@@ -37,16 +38,31 @@ class ReferenceSerializer(serializers.ModelSerializer):
     )  # fmt: skip
     year = serializers.IntegerField(min_value=1950, max_value=2100)
     cpv_code = serializers.RegexField(r"^[0-9]{8}$", required=False, allow_blank=True)
+    departement = DepartementCodeField(
+        source="departement_id",
+        required=False,
+        allow_null=True,
+        help_text=REFERENCE_DEPARTEMENT_HELP,
+    )
 
     class Meta:
         model = Reference
-        fields = ["client", "year", "value_eur", "cpv_code", "description", "is_public"]
+        fields = [
+            "client", "year", "value_eur", "cpv_code", "description", "is_public", "departement",
+        ]  # fmt: skip
 
 
 class PublicReferenceSerializer(serializers.ModelSerializer):
+    departement = serializers.CharField(
+        source="departement_id",
+        allow_null=True,
+        read_only=True,
+        help_text=REFERENCE_DEPARTEMENT_HELP,
+    )
+
     class Meta:
         model = Reference
-        fields = ["client", "year", "value_eur", "cpv_code", "description"]
+        fields = ["client", "year", "value_eur", "cpv_code", "description", "departement"]
 
 
 PROFILE_FIELDS = [

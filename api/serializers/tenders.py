@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.choices import CertificationType, ClearanceLevel
-from portal.models import Organization
+from portal.models import Departement, Organization
 from tenders.models import Interest, Lot, Tender, TenderDocument
 from tenders.selectors import SORTS, SearchFilters
 
@@ -15,6 +15,7 @@ from .common import (
     BoundedDateField,
     BoundedDateTimeField,
     CpvCodeField,
+    DepartementCodeField,
     OrganizationRefSerializer,
     RegionCodeField,
 )
@@ -89,11 +90,13 @@ class TenderSummarySerializer(serializers.ModelSerializer):
     buyer = OrganizationRefSerializer()
     main_cpv = serializers.CharField(source="main_cpv_id", allow_null=True)
     region = serializers.CharField(source="region_id", allow_null=True)
+    departement = serializers.CharField(source="departement_id", allow_null=True)
 
     class Meta:
         model = Tender
         fields = [
             "id", "ocid", "reference", "title", "status", "buyer", "main_cpv", "region",
+            "departement",
             "estimated_value", "currency", "published_at", "submission_deadline",
             "min_clearance", "sme_reserved",
         ]  # fmt: skip
@@ -151,6 +154,14 @@ class TenderWriteSerializer(serializers.Serializer):
     main_cpv = CpvCodeField(required=False, allow_null=True)
     additional_cpvs = serializers.ListField(child=CpvCodeField(), required=False, max_length=50)
     region = RegionCodeField(required=False, allow_null=True)
+    departement = DepartementCodeField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "INSEE département code of the place of performance, e.g. 33; it must lie in the "
+            "region (which it sets when none is given)."
+        ),
+    )
     nuts_code = serializers.CharField(max_length=5, required=False, allow_blank=True)
     submission_deadline = BoundedDateTimeField(required=False, allow_null=True)
     enquiry_deadline = BoundedDateTimeField(required=False, allow_null=True)
@@ -171,6 +182,9 @@ class TenderWriteSerializer(serializers.Serializer):
         if buyer is None:
             raise serializers.ValidationError(_("No ministry entity has this id."))
         return buyer
+
+    def validate_departement(self, value: str | None) -> Departement | None:
+        return Departement.objects.get(pk=value) if value else None
 
     def validate_mandatory_certifications(self, value):
         return list(dict.fromkeys(value))

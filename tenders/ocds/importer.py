@@ -18,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from portal.models import CpvCode, Organization, Region, User
+from portal.models import CpvCode, Departement, Organization, Region, User
 from portal.services import audit_record
 
 from ..models import Tender
@@ -152,6 +152,12 @@ def _apply(tender: Tender, parsed: ParsedRelease) -> None:
         tender.main_cpv = cpvs[parsed.main_cpv]
     if parsed.region_name:
         tender.region = Region.objects.filter(name__iexact=parsed.region_name).first()
+    if parsed.departement_code:
+        departement = Departement.objects.filter(pk=parsed.departement_code).first()
+        if departement and tender.region_id in (None, departement.region_id):
+            tender.departement, tender.region_id = departement, departement.region_id
+    if tender.departement_id and tender.departement.region_id != tender.region_id:
+        tender.departement = None  # a new release moved the place to another region
     if tender.status != Tender.Status.DRAFT and tender.published_at is None:
         tender.published_at = parsed.date
     deadline = tender.submission_deadline
@@ -163,7 +169,7 @@ def _apply(tender: Tender, parsed: ParsedRelease) -> None:
     # unique and check constraints anyway (a refusal fails this release's savepoint). Asking
     # Django to pre-validate them would cost a dozen queries per release.
     tender.full_clean(
-        exclude=["buyer", "main_cpv", "region", "created_by"],
+        exclude=["buyer", "main_cpv", "region", "departement", "created_by"],
         validate_unique=False,
         validate_constraints=False,
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from portal.choices import CertificationType, ClearanceLevel
+from portal.geography import departement_of_postal_code
 
 from ..models import Tender
 
@@ -60,6 +61,7 @@ class ParsedRelease:
     lots: list[ParsedLot] | None = None
     documents: list[tuple[str, str]] | None = None
     region_name: str = ""
+    departement_code: str = ""  # from a delivery address's French postal code
 
     def cpv_codes(self) -> set[str]:
         codes = {self.main_cpv} | set(self.additional_cpvs or ())
@@ -246,18 +248,36 @@ def _parse_items(tender: dict, parsed: ParsedRelease) -> None:
         region = _delivery_region(item, path)
         if region:
             parsed.region_name = region
+        departement = _delivery_departement(item, path)
+        if departement:
+            parsed.departement_code = departement
     if codes:
         parsed.main_cpv = codes[0]
         parsed.additional_cpvs = list(dict.fromkeys(c for c in codes[1:] if c != codes[0]))
     parsed.fields["_lot_codes"] = lot_codes
 
 
-def _delivery_region(item: dict, path: str) -> str:
+def _addresses(item: dict, path: str) -> list[dict]:
     addresses = _get(item, "deliveryAddresses", list, path) or []
     single = _get(item, "deliveryAddress", dict, path)
-    for address in [*addresses, *([single] if single else [])]:
-        if isinstance(address, dict) and isinstance(address.get("region"), str):
+    return [a for a in [*addresses, *([single] if single else [])] if isinstance(a, dict)]
+
+
+def _delivery_region(item: dict, path: str) -> str:
+    for address in _addresses(item, path):
+        if isinstance(address.get("region"), str):
             return address["region"].strip()
+    return ""
+
+
+def _delivery_departement(item: dict, path: str) -> str:
+    """The département of the first French postal code among the delivery addresses."""
+    for address in _addresses(item, path):
+        country = str(address.get("countryName") or "France").strip().lower()
+        if country in ("france", "fr") and isinstance(address.get("postalCode"), str | int):
+            departement = departement_of_postal_code(str(address["postalCode"]))
+            if departement:
+                return departement
     return ""
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from portal.models import Departement
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,3 +61,17 @@ def test_it_throttles_anonymous_callers_per_ip_before_refusing_them(client, sett
     assert statuses == [401, 401, 429]
     other_ip = client.get("/api/v1/tenders/", REMOTE_ADDR="10.1.2.3")
     assert other_ip.status_code == 401
+
+
+def test_a_tender_departement_is_checked_against_its_region(bearer, ministry_author, regions):
+    Departement.objects.create(code="35", name="Ille-et-Vilaine", region_id="53")
+    author = bearer(ministry_author)
+    unknown = author.post("/api/v1/tenders/", {"title": "x", "departement": "99"}, format="json")
+    assert "Unknown département: 99" in _shape(unknown, "invalid")["fields"]["departement"][0]
+    elsewhere = author.post(
+        "/api/v1/tenders/", {"title": "x", "departement": "35", "region": "11"}, format="json"
+    )
+    assert "is not in Île-de-France" in str(_shape(elsewhere, "invalid")["fields"]["departement"])
+    created = author.post("/api/v1/tenders/", {"title": "x", "departement": "35"}, format="json")
+    assert created.status_code == 201
+    assert (created.json()["departement"], created.json()["region"]) == ("35", "53")

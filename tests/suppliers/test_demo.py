@@ -6,8 +6,9 @@ from stdnum.fr import siret as siret_std
 
 from portal import demo as portal_demo
 from portal.models import CpvCode, Membership, Organization, User
+from portal.reference import departements_load
 from suppliers import demo as suppliers_demo
-from suppliers.models import SupplierProfile
+from suppliers.models import Reference, SupplierProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,27 @@ def test_it_creates_no_supplier_without_the_reference_data(settings):
     settings.DEMO_MODE = True
     assert portal_demo.demo_load()["suppliers"] == 0
     assert Organization.objects.filter(kind=Organization.Kind.SUPPLIER).count() == 1
+
+
+@pytest.fixture
+def demo_with_departements(settings, reference_data_dir):
+    """The bundled subset and the départements: references get a place of performance."""
+    settings.REFERENCE_DATA_DIR = ""
+    settings.DEMO_MODE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
+    call_command("load_reference")
+    departements_load(reference_data_dir / "geo" / "departements.csv")
+    return portal_demo.demo_load()
+
+
+def test_it_places_most_references_near_the_supplier(demo_with_departements):
+    references = Reference.objects.filter(profile__is_live=False).select_related(
+        "profile", "departement"
+    )
+    placed = [r for r in references if r.departement_id]
+    assert len(placed) >= 0.8 * len(references)
+    in_region = [r for r in placed if r.departement.region_id == r.profile.region_id]
+    assert len(in_region) >= 0.5 * len(placed)
+    live = SupplierProfile.objects.get(is_live=True, trade_name="Penn-Ar Cyber")
+    assert live.departements == ["29", "35"]  # Rennes head office; Naval Group in Brest
+    assert all(p.departements for p in SupplierProfile.objects.filter(is_live=True))

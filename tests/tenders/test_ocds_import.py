@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from portal.models import Organization
+from portal.models import Departement, Organization
 from portal.reference import cpv_load
 from tenders.models import Lot, Tender
 from tenders.ocds.importer import ocds_import
@@ -242,3 +242,31 @@ def test_the_command_succeeds_quietly_on_a_good_file(cpv, tmp_path, capsys):
     path.write_text(package(release(ocid="ok")))
     call_command("import_ocds", str(path))
     assert capsys.readouterr().out.strip() == "created 1, updated 0, unchanged 0, failed 0"
+
+
+def test_a_delivery_postal_code_gives_the_departement_and_its_region(cpv, regions):
+    Departement.objects.create(code="35", name="Ille-et-Vilaine", region_id="53")
+    Departement.objects.create(code="75", name="Paris", region_id="11")
+    items = [
+        {
+            "id": "1",
+            "classification": {"scheme": "CPV", "id": "35613000-4"},
+            "deliveryAddresses": [{"postalCode": "35170", "countryName": "France"}],
+        }
+    ]
+    assert run(package(release(items=items))).created == 1
+    tender = Tender.objects.get()
+    assert (tender.departement_id, tender.region_id) == ("35", "53")
+    # A newer release placing it in another region drops the département that no longer fits.
+    items[0]["deliveryAddresses"] = [{"region": "Île-de-France"}]
+    assert run(package(release(rid="r2", date="2026-02-01T00:00:00Z", items=items))).updated == 1
+    tender.refresh_from_db()
+    assert (tender.departement_id, tender.region_id) == (None, "11")
+    # A postal code abroad, or one that contradicts the region given, is ignored.
+    items[0]["deliveryAddresses"] = [
+        {"region": "Île-de-France", "postalCode": "35170"},
+        {"postalCode": "75007", "countryName": "Belgique"},
+    ]
+    assert run(package(release(rid="r3", date="2026-03-01T00:00:00Z", items=items))).updated == 1
+    tender.refresh_from_db()
+    assert (tender.departement_id, tender.region_id) == (None, "11")

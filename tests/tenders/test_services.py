@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import AuditEvent, CpvCode
+from portal.models import AuditEvent, CpvCode, Departement, Region
 from tenders import services
 from tenders.models import Interest, Tender
 from tenders.selectors import interests_for_tender
@@ -217,3 +217,20 @@ def test_publishing_reaches_the_single_matching_hook(make_tender, ministry_autho
     services.tender_update(tender=tender, by=ministry_author, fields={"min_clearance": 2})
     services.tender_update(tender=tender, by=ministry_author, fields={"reference": "R-1"})
     assert calls == [tender.pk, tender.pk]  # not for a change that does not affect matching
+
+
+def test_the_departement_sets_the_region_and_must_lie_in_it(regions, ministry_author, ministry):
+    rennes = Departement.objects.create(code="35", name="Ille-et-Vilaine", region_id="53")
+    tender = services.tender_create(
+        by=ministry_author, buyer=ministry, fields={"title": "Drones", "departement": rennes}
+    )
+    assert tender.region_id == "53"
+    with pytest.raises(ValidationError) as raised:
+        services.tender_update(
+            tender=tender,
+            by=ministry_author,
+            fields={"region": Region.objects.get(code="11"), "title": "Drones v2"},
+        )
+    assert "is not in Île-de-France" in raised.value.message_dict["departement"][0]
+    tender.refresh_from_db()
+    assert (tender.title, tender.region_id) == ("Drones", "53")  # nothing half-saved
