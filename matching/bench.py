@@ -22,7 +22,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from portal import reference
-from portal.models import CpvCode, Organization
+from portal.models import CpvCode, Departement, Organization
 from suppliers import sizing
 from suppliers.models import Certification, Reference, SupplierProfile
 from suppliers.services import _SEARCH_VECTOR_SQL, cpv_prefixes, reference_clients
@@ -366,11 +366,14 @@ PROFILE_COLUMNS = [
     "rd_share_percent", "size_category", "is_startup", "capability_statement",
     "statement_language", "keywords", "cpv_codes", "technologies", "trl", "clearance_level",
     "clearance_expires_on", "itar_free", "eu_controlled", "cpv_prefixes",
-    "reference_cpv_prefixes", "reference_count", "reference_clients", "decided_at",
-    "created_at", "updated_at",
+    "reference_cpv_prefixes", "reference_count", "reference_clients", "departements",
+    "decided_at", "created_at", "updated_at",
 ]  # fmt: skip
 CERT_COLUMNS = ["profile_id", "type", "name", "number", "issuer", "expires_on"]
-REF_COLUMNS = ["profile_id", "client", "year", "value_eur", "cpv_code", "description", "is_public"]
+REF_COLUMNS = [
+    "profile_id", "client", "year", "value_eur", "cpv_code", "description", "is_public",
+    "departement_id",
+]  # fmt: skip
 ISSUERS = {"passi": "ANSSI", "secnumcloud": "ANSSI", "aqap2110": "DGA"}
 
 
@@ -397,6 +400,10 @@ class SupplierMaker:
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.regions = regions
+        # Départements by region (only with the full reference data; else none are drawn).
+        self.departements: dict[str, list[str]] = {}
+        for code, region in Departement.objects.values_list("code", "region_id"):
+            self.departements.setdefault(region, []).append(code)
         self.draw_division = weighted(self.rng, cat.divisions, zipf_weights(len(cat.divisions)))
         self.draw_region = weighted(self.rng, regions, [REGION_WEIGHTS.get(r, 1) for r in regions])
         self.draw_size = weighted(self.rng, SIZES, [s[1] for s in SIZES])
@@ -416,9 +423,13 @@ class SupplierMaker:
         codes = self.codes(division)
         name = f"{rng.choice(NAME_PARTS[0])} {rng.choice(NAME_PARTS[1])} {pk} "
         name += rng.choice(NAME_PARTS[2])
-        references = self.references(pk, division, codes)
+        region = self.draw_region()
+        home = self.draw_departement(region)
+        references = self.references(pk, division, codes, home, region)
         batch.organizations.append((pk, "supplier", name, siren, self.now))
-        batch.profiles.append(self.profile(pk, siren, name, division, codes, references))
+        batch.profiles.append(
+            self.profile(pk, siren, name, division, codes, references, region, home)
+        )
         batch.certifications.extend(self.certifications(pk, division))
         batch.references.extend(references)
 
@@ -436,10 +447,13 @@ class SupplierMaker:
                 out.append(cat.draw_code[cat.related_division(division)]())
         return list(dict.fromkeys(out))
 
-    def profile(self, pk, siren, name, division, codes, references) -> tuple:
+    def draw_departement(self, region: str | None) -> str | None:
+        choices = self.departements.get(region or "", [])
+        return self.rng.choice(choices) if choices else None
+
+    def profile(self, pk, siren, name, division, codes, references, region, home) -> tuple:
         rng = self.rng
         lang = "en" if rng.random() < 0.2 else "fr"
-        region = self.draw_region()
         size = self.size(division)
         clearance = rng.choices([0, 1, 2, 3], [70, 18, 10, 2])[0]
         expires = self.today + datetime.timedelta(rng.randint(-200, 1800)) if clearance else None
@@ -455,7 +469,9 @@ class SupplierMaker:
             None if rng.random() < 0.4 else rng.randint(3, 9), clearance, expires,
             rng.random() < 0.6, rng.random() < 0.85, cpv_prefixes(codes),
             cpv_prefixes([r[4] for r in references]), len(references),
-            reference_clients(r[1] for r in references), self.now, self.now, self.now,
+            reference_clients(r[1] for r in references),
+            sorted({d for d in [home, *(r[7] for r in references)] if d}),
+            self.now, self.now, self.now,
         )  # fmt: skip
 
     def size(self, division: str) -> dict:
@@ -516,7 +532,9 @@ class SupplierMaker:
             out.append((pk, kind, name, f"C{pk}-{i}", issuer, expires))
         return out
 
-    def references(self, pk: int, division: str, codes: list[str]) -> list[tuple]:
+    def references(self, pk, division, codes, home, region) -> list[tuple]:
+        """Past contracts, half of them near home (the head office's département), the others
+        anywhere in its region or elsewhere."""
         rng, out = self.rng, []
         fr_terms = VOCABULARY[division][0]
         for _ in range(rng.choices([0, 1, 2, 3, 4], [30, 25, 20, 15, 10])[0]):
@@ -526,7 +544,12 @@ class SupplierMaker:
             description = f"{verb} {of(rng.choice(fr_terms))} pour {client}"
             year = self.today.year - min(int(rng.expovariate(1 / 4)), 15)
             value = Decimal(rng.randint(20, 5000) * 1000)
-            out.append((pk, client, year, value, code, description, rng.random() < 0.85))
+            place = (
+                home
+                if rng.random() < 0.5
+                else self.draw_departement(region if rng.random() < 0.5 else self.draw_region())
+            )
+            out.append((pk, client, year, value, code, description, rng.random() < 0.85, place))
         return out
 
 
@@ -589,6 +612,7 @@ class TenderMaker:
     def make(self, n: int) -> Tender:
         rng, now = self.rng, timezone.now()
         division = self.maker.draw_division()
+        region = self.maker.draw_region() if rng.random() < 0.6 else None
         codes = self.codes(division)
         a, b, c, *lot_terms = rng.sample(VOCABULARY[division][0], 6)
         title = f"{rng.choice(TENDER_VERBS)} {of(a)}"
@@ -602,7 +626,8 @@ class TenderMaker:
             "pour le compte du ministère des Armées.",
             buyer=rng.choice(self.buyers),
             main_cpv_id=codes[0],
-            region_id=self.maker.draw_region() if rng.random() < 0.6 else None,
+            region_id=region,
+            departement_id=self.maker.draw_departement(region) if rng.random() < 0.5 else None,
             status=Tender.Status.PUBLISHED,
             published_at=now,
             submission_deadline=now + datetime.timedelta(days=rng.randint(15, 90)),
@@ -660,6 +685,7 @@ def _naive_row(profile: SupplierProfile, ctx: engine.TenderContext, interested: 
         "trl": profile.trl,
         "region_id": profile.region_id,
         "regions_served": profile.regions_served,
+        "departements": profile.departements,
         "cpv_codes": profile.cpv_codes,
         "refs": [(r.cpv_code, r.year, r.client) for r in profile.references.all()],
         "interested": profile.organization_id in interested,

@@ -33,6 +33,7 @@ class Award:
     region: str
     amount: Decimal | None
     winners: list[tuple[str, str]]  # (SIREN, name)
+    departement: str = ""  # of the place of performance, when the place gives one
 
 
 @dataclass
@@ -137,15 +138,27 @@ def departement_of(code: str) -> str:
     return code[:2]
 
 
-def place_region(place, dept_region: dict[str, str], regions: set[str]) -> str:
+def _place(place) -> tuple[str, str]:
     place = place if isinstance(place, dict) else {}
     code = re.sub(r"\s", "", str(place.get("code") or "")).upper()
-    kind = str(place.get("typeCode") or "").lower()
+    return code, str(place.get("typeCode") or "").lower()
+
+
+def place_departement(place, dept_region: dict[str, str]) -> str:
+    """The département of a place of performance given by a département, postal or commune
+    code, or "" (a region, a country, nothing usable)."""
+    code, kind = _place(place)
+    if "gion" in kind or "pays" in kind or not re.fullmatch(r"[0-9]{1,6}|2[AB][0-9]{0,3}", code):
+        return ""
+    departement = departement_of(code)
+    return departement if departement in dept_region else ""
+
+
+def place_region(place, dept_region: dict[str, str], regions: set[str]) -> str:
+    code, kind = _place(place)
     if "gion" in kind:
         return code.zfill(2) if code.zfill(2) in regions else ""
-    if "pays" in kind or not re.fullmatch(r"[0-9]{1,6}|2[AB][0-9]{0,3}", code):
-        return ""
-    return dept_region.get(departement_of(code), "")
+    return dept_region.get(place_departement(place, dept_region), "")
 
 
 def winners(record: dict, report: Report) -> list[tuple[str, str]]:
@@ -224,6 +237,7 @@ def parse(data: dict, known_cpv: set[str], dept_region: dict, regions: set, repo
                 day=day,
                 year=(day or published).year if (day or published) else None,
                 region=place_region(record.get("lieuExecution"), dept_region, regions),
+                departement=place_departement(record.get("lieuExecution"), dept_region),
                 amount=amount(record.get("montant") or record.get("valeurGlobale")),
                 winners=found,
             )

@@ -14,13 +14,14 @@ Retrieval never loads every supplier. It runs in up to two stages:
    enter the top N. A supplier with no relevance at all is never listed.
 
 In each stage one query computes in SQL, per supplier, the hard constraints (the same rules as
-`scoring.check_constraints`) and an *upper bound* of the score: the CPV, text, region, size and
-interest components exactly, plus the full weight of the two components only Python computes
-(past performance, when a reference shares the CPV division, and preferred certifications). It
-returns the best rows by bound within the eligible and within the excluded suppliers; Python
-scores them exactly; if the N-th best exact score is not at least the bound of the first row
-left out, the query asks for more. So the top N is exactly what scoring every supplier would
-give (tests compare with exhaustive scoring; the benchmark with the naive approach)."""
+`scoring.check_constraints`) and an *upper bound* of the score: the CPV, text, region,
+département, size and interest components exactly, plus the full weight of the two components
+only Python computes (past performance, when a reference shares the CPV division, and preferred
+certifications). It returns the best rows by bound within the eligible and within the excluded
+suppliers; Python scores them exactly; if the N-th best exact score is not at least the bound
+of the first row left out, the query asks for more. So the top N is exactly what scoring every
+supplier would give (tests compare with exhaustive scoring; the benchmark with the naive
+approach)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class TenderContext:
     weights: dict[str, float]
     region_name: str
     current_year: int
+    departement_name: str = ""
     average_length: float = 0.0
     interested: list[int] = field(default_factory=list)  # organization ids
     labels: dict[str, str] = field(default_factory=dict)  # extra labels (a follow's regions)
@@ -106,6 +108,7 @@ def tender_context(tender, weights: dict | None = None, follow=None) -> TenderCo
         itar_free_required=tender.itar_free_required,
         min_trl=tender.min_trl,
         region=tender.region_id or "",
+        departement=tender.departement_id or "",
         buyer_name=tender.buyer.name if tender.buyer_id else "",
         cpv_codes=list(dict.fromkeys(codes)),
     )
@@ -132,6 +135,9 @@ def tender_context(tender, weights: dict | None = None, follow=None) -> TenderCo
             weights,
         ),
         region_name=tender.region.name if tender.region_id else "",
+        departement_name=(
+            f"{tender.departement.name} ({tender.departement_id})" if tender.departement_id else ""
+        ),
         # References are recent or old relative to the tender, not to today.
         current_year=(tender.published_at or timezone.now()).year,
         average_length=average_length,
@@ -251,17 +257,22 @@ def _prefix_sets(codes: list[str]) -> dict[str, list[str]]:
 
 
 def _cpv_case(column: str) -> str:
+    """scoring.cpv_pair_value's level, best over the codes: most suppliers share not even the
+    division, so that is tested first (one test instead of five)."""
+    *deeper, (broadest, broadest_value) = scoring.CPV_LEVEL_VALUES
     cases = " ".join(
-        f"WHEN {column} && %(l{k})s::varchar[] THEN {value}"
-        for k, value in scoring.CPV_LEVEL_VALUES
+        f"WHEN {column} && %(l{k})s::varchar[] THEN {value}::float8" for k, value in deeper
     )
-    return f"(CASE {cases} ELSE 0.0 END)"
+    return (
+        f"(CASE WHEN {column} && %(l{broadest})s::varchar[] "
+        f"THEN (CASE {cases} ELSE {broadest_value}::float8 END) ELSE 0::float8 END)"
+    )
 
 
 def text_sql(n_terms: int) -> str:
     """scoring.text_relevance in SQL, over the tender's N_TERMS terms (%(t<i>)s, %(m<i>)s)."""
     if not n_terms:
-        return "0.0"
+        return "0::float8"
     # float8 throughout: numeric arithmetic would cost a third more on 20,000 rows.
     present = " + ".join(
         f"(CASE WHEN p.search_vector @@ %(t{i})s::tsquery THEN %(m{i})s::float8 ELSE 0::float8 END)"
@@ -272,9 +283,12 @@ def text_sql(n_terms: int) -> str:
         f"(1.0 + {scoring.TEXT_K1} * (1.0 - {scoring.TEXT_B} + {scoring.TEXT_B} * "
         f"length(p.search_vector) / %(avg_length)s)) END)"
         if scoring.TEXT_B
-        else "1.0"  # no length normalisation: the factor is 1 for every text
+        else "1::float8"  # no length normalisation: the factor is 1 for every text
     )
-    return f"LEAST(1.0, ({present}) / %(total_weight)s * {length_factor} / {scoring.TEXT_FULL})"
+    return (
+        f"LEAST(1::float8, ({present}) / %(total_weight)s::float8 * {length_factor} "
+        f"/ {scoring.TEXT_FULL}::float8)"
+    )
 
 
 def eligible_sql(req: scoring.Requirements) -> str:
@@ -355,7 +369,7 @@ WITH ranked AS (
 SELECT c.id, c.eligible_sql, c.upper_bound, c.position,
        p.organization_id, p.region_id, p.regions_served, p.size_category,
        p.is_startup, p.clearance_level, p.clearance_expires_on, p.eu_controlled,
-       p.itar_free, p.trl, p.cpv_codes,
+       p.itar_free, p.trl, p.cpv_codes, p.departements,
        {text} AS text_value, length(p.search_vector) AS doc_length,
        p.organization_id = ANY(%(interested)s::bigint[]) AS interested,
     (SELECT coalesce(json_agg(json_build_array(x.type, x.expires_on)), '[]')
@@ -371,26 +385,32 @@ ORDER BY c.eligible_sql DESC, c.upper_bound DESC, c.id
 """
 
 # The score's upper bound (same scale as the weights), per supplier row `p`: CPV, text, region,
-# size and interest exactly (as matching.scoring computes them), past performance bounded by
-# scoring.past_performance_bound when a reference shares the CPV group, and the preferred
-# certifications at their full weight.
+# département, size and interest exactly (as matching.scoring computes them), past performance
+# bounded by scoring.past_performance_bound when a reference shares the CPV group, and the
+# preferred certifications at their full weight.
+# Double precision throughout: numeric arithmetic (PostgreSQL's type for 1.0, and for the
+# parameters), and exp() above all, cost a third of the query at 100,000 suppliers.
 BOUND_SQL = """(
-    %(w_cpv)s * GREATEST({own_cpv}, {ref_factor} * {ref_cpv})
-  + %(w_text)s * {text}
-  + %(w_region)s * (CASE WHEN p.region_id = %(region)s THEN 1.0
-                         WHEN %(region)s = ANY(p.regions_served) THEN 0.6 ELSE 0.0 END)
-  + %(w_size)s * (CASE WHEN p.size_category IN ('micro', 'pme') AND p.is_startup THEN 1.0
-                       WHEN p.size_category IN ('micro', 'pme') THEN 0.9
-                       WHEN p.size_category = 'eti' THEN 0.3 ELSE 0.0 END)
-  + %(w_interest)s * (CASE WHEN p.organization_id = ANY(%(interested)s::bigint[])
-                           THEN 1.0 ELSE 0.0 END)
-  + %(w_past)s * (CASE WHEN p.reference_cpv_prefixes && %(l{past_level})s::varchar[] THEN
-        {experience} * (1.0 - exp(-p.reference_count / {experience_saturation}))
-      + (CASE WHEN {buyer_match} THEN {buyer_share} * (1.0 - exp(-p.reference_count
-                                                                / {buyer_saturation}))
-              ELSE 0.0 END)
-      ELSE 0.0 END)
-  + %(w_cert)s
+    %(w_cpv)s::float8 * GREATEST({own_cpv}, {ref_factor}::float8 * {ref_cpv})
+  + %(w_text)s::float8 * {text}
+  + %(w_region)s::float8 * (CASE WHEN p.region_id = %(region)s THEN 1::float8
+                                 WHEN %(region)s = ANY(p.regions_served) THEN 0.6::float8
+                                 ELSE 0::float8 END)
+  + %(w_departement)s::float8 * (CASE WHEN %(departement)s = ANY(p.departements) THEN 1::float8
+                                      ELSE 0::float8 END)
+  + %(w_size)s::float8 * (CASE WHEN p.size_category IN ('micro', 'pme') AND p.is_startup
+                                    THEN 1::float8
+                               WHEN p.size_category IN ('micro', 'pme') THEN 0.9::float8
+                               WHEN p.size_category = 'eti' THEN 0.3::float8 ELSE 0::float8 END)
+  + %(w_interest)s::float8 * (CASE WHEN p.organization_id = ANY(%(interested)s::bigint[])
+                                   THEN 1::float8 ELSE 0::float8 END)
+  + %(w_past)s::float8 * (CASE WHEN p.reference_cpv_prefixes && %(l{past_level})s::varchar[] THEN
+        {experience}::float8
+            * (1 - exp(-p.reference_count::float8 / {experience_saturation}::float8))
+      + (CASE WHEN {buyer_match} THEN {buyer_share}::float8 * (1 - exp(
+                -p.reference_count::float8 / {buyer_saturation}::float8)) ELSE 0::float8 END)
+      ELSE 0::float8 END)
+  + %(w_cert)s::float8
 )"""
 
 # "The buyer's name is in one of the clients" (scoring.past_performance_component), on the
@@ -423,8 +443,9 @@ def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool) -> str:
 
 
 def _applicable(ctx: TenderContext) -> dict[str, float]:
-    """The weights that apply to this tender: region, size and certifications only count when
-    the tender has a region, is reserved for SMEs or prefers certifications."""
+    """The weights that apply to this tender: region, département, size and certifications only
+    count when the tender has a region, a département, is reserved for SMEs or prefers
+    certifications."""
     req, w = ctx.requirements, ctx.weights
     return {
         "cpv": w["cpv"],
@@ -432,6 +453,7 @@ def _applicable(ctx: TenderContext) -> dict[str, float]:
         "past_performance": w["past_performance"],
         "interest": w["interest"],
         "region": w["region"] if req.region else 0.0,
+        "departement": w["departement"] if req.departement else 0.0,
         "size": w["size"] if req.sme_reserved else 0.0,
         "certifications": w["certifications"] if req.preferred_certifications else 0.0,
     }
@@ -456,6 +478,7 @@ def retrieve(ctx: TenderContext, limit: int, candidates_only: bool = True) -> li
         "interested": ctx.interested,
         "lexemes": [t.lexeme for t in ctx.terms],
         "region": req.region,
+        "departement": req.departement,
         "buyer": req.buyer_name.strip().lower(),
         "deadline": req.deadline,
         "min_clearance": req.min_clearance,
@@ -466,6 +489,7 @@ def retrieve(ctx: TenderContext, limit: int, candidates_only: bool = True) -> li
         "w_cpv": w["cpv"],
         "w_text": w["text"],
         "w_region": w["region"],
+        "w_departement": w["departement"],
         "w_size": w["size"],
         "w_interest": w["interest"],
         "w_past": w["past_performance"],
@@ -494,7 +518,12 @@ def outsider_bound(ctx: TenderContext) -> float:
         text = min(1.0, common / (ctx.total_term_weight or 1.0) * max_factor / scoring.TEXT_FULL)
     cpv_division = dict(scoring.CPV_LEVEL_VALUES)[2]
     bound = (
-        w["cpv"] * cpv_division + w["text"] * text + w["region"] + w["size"] + w["certifications"]
+        w["cpv"] * cpv_division
+        + w["text"] * text
+        + w["region"]
+        + w["departement"]
+        + w["size"]
+        + w["certifications"]
     )
     return 100.0 * bound / total
 
@@ -531,6 +560,7 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
         trl=row["trl"],
         region=row["region_id"] or "",
         regions_served=row["regions_served"],
+        departements=row["departements"],
         cpv_codes=row["cpv_codes"],
         references=[tuple(r) for r in row["refs"]],
         interested=row["interested"],
@@ -559,6 +589,9 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
         ),
         scoring.region_component(
             req.region, facts.region, facts.regions_served, w["region"], ctx.region_name
+        ),
+        scoring.departement_component(
+            req.departement, facts.departements, w["departement"], ctx.departement_name
         ),
         scoring.size_component(req.sme_reserved, facts.size_category, facts.is_startup, w["size"]),
         scoring.interest_component(facts.interested, w["interest"]),

@@ -117,6 +117,7 @@ def insert_suppliers(history: list[decp.Award], default_year: int) -> dict[str, 
                 value_eur=award.amount,
                 cpv_code=award.cpv,
                 description=award.title[:2000],
+                departement_id=award.departement or None,
             )
             for profile, org in zip(profiles, orgs, strict=True)
             for award in by_siren[org.siren]
@@ -129,6 +130,7 @@ def insert_suppliers(history: list[decp.Award], default_year: int) -> dict[str, 
 def _profile(org: Organization, awards: list[decp.Award]) -> SupplierProfile:
     codes = [code for code, _n in Counter(a.cpv for a in awards if a.cpv).most_common()]
     regions = [code for code, _n in Counter(a.region for a in awards if a.region).most_common()]
+    departements = sorted({a.departement for a in awards if a.departement})
     return SupplierProfile(
         organization=org,
         is_live=True,
@@ -146,6 +148,7 @@ def _profile(org: Organization, awards: list[decp.Award]) -> SupplierProfile:
         reference_cpv_prefixes=supplier_services.cpv_prefixes(a.cpv for a in awards),
         reference_count=len(awards),
         reference_clients=supplier_services.reference_clients(a.buyer_name[:200] for a in awards),
+        departements=departements,  # no head office known: the places of the contracts
     )
 
 
@@ -203,6 +206,7 @@ def _tender(n: int, group: list[decp.Award], buyer: Organization) -> Tender:
         buyer=buyer,
         main_cpv_id=_most_common(a.cpv for a in group) or None,
         region_id=_most_common(a.region for a in group) or None,
+        departement_id=_most_common(a.departement for a in group) or None,
         status=Tender.Status.PUBLISHED,
         published_at=moment,
         status_changed_at=moment,
@@ -240,7 +244,7 @@ def build(path: Path, split: datetime.date, report: decp.Report) -> Built:
 def rank_of_winners(tender_id: int, winner_orgs: set[int], top_n: int) -> tuple[int | None, int]:
     """(1-based rank of the best-ranked winner among the eligible suppliers, or None; how many
     eligible suppliers were ranked), with the engine's full ranking."""
-    tender = Tender.objects.select_related("buyer", "region").get(pk=tender_id)
+    tender = Tender.objects.select_related("buyer", "region", "departement").get(pk=tender_id)
     eligible, _excluded = engine.rank(engine.tender_context(tender), top_n=top_n)
     position = next(
         (n for n, s in enumerate(eligible, start=1) if s.supplier_id in winner_orgs), None

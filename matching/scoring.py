@@ -7,6 +7,7 @@ in [0, 1]; the score is the weighted mean of the components, scaled to 0–100."
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ DEFAULT_WEIGHTS = {
     "past_performance": 35.0,  # DECP eval: now also carries the buyer relationship (below)
     "certifications": 8.0,
     "region": 15.0,  # DECP eval: 44 % of winners work in the tender's region; 8 under-used it
+    # Added to the region when the tender names its département: see departement_component.
+    "departement": 10.0,
     "size": 5.0,
     "interest": 4.0,
 }
@@ -90,9 +93,16 @@ class Msg:
         return render(self.message, self.params)
 
     def as_dict(self) -> dict:
-        with translation.override("en"):
-            text = str(self)
+        text = _english(self.message, tuple(sorted(self.params.items())))
         return {"message": self.message, "params": self.params, "explanation": text}
+
+
+@functools.lru_cache(maxsize=8192)
+def _english(message: str, params: tuple) -> str:
+    """The stored English text of an explanation: a rebuild stores a hundred of them, most
+    repeated, and switching the language for each one cost more than scoring."""
+    with translation.override("en"):
+        return render(message, dict(params))
 
 
 def render(message: str, params: dict) -> str:
@@ -146,6 +156,7 @@ class Requirements:
     itar_free_required: bool = False
     min_trl: int | None = None
     region: str = ""
+    departement: str = ""  # place of performance, when the tender names it
     buyer_name: str = ""
     cpv_codes: Sequence[str] = ()
     # Region codes a following buyer demands: the supplier is based in or serves one of them.
@@ -164,6 +175,7 @@ class SupplierFacts:
     trl: int | None = None
     region: str = ""
     regions_served: Sequence[str] = ()
+    departements: Sequence[str] = ()  # head office and past contracts' places of performance
     cpv_codes: Sequence[str] = ()
     references: Sequence[tuple[str, int, str]] = ()  # (cpv code, year, client)
     interested: bool = False
@@ -275,6 +287,7 @@ def _significant(code: str) -> str:
     return code.rstrip("0").ljust(2, "0")
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every pair of every scored row
 def cpv_pair_value(tender_code: str, supplier_code: str) -> tuple[float, int]:
     """Proximity of two 8-digit codes along the hierarchy, and the level reached. A supplier
     code that is an ancestor of the tender's (e.g. the division 35000000) counts at the level
@@ -460,6 +473,35 @@ def region_component(
         return Component("region", 0.6, weight, Msg(gettext_noop("serves %(r)s"), {"r": name}))
     return Component(
         "region", 0.0, weight, Msg(gettext_noop("neither based in nor serving %(r)s"), {"r": name})
+    )
+
+
+def departement_component(
+    tender_departement: str, departements: Sequence[str], weight: float, name: str = ""
+) -> Component:
+    """A local track record: the supplier's head office or one of its past contracts is in the
+    tender's département. On top of the region (a region is large: 12 départements on average).
+    DECP evaluation (weight 10): 37 % of the winners had worked in the tender's département,
+    against 3 % of the candidates; MRR 0.267 → 0.284 on the 2019 tenders and 0.363 → 0.366 on
+    those of the second half of 2018 (history before July 2018); weight 15 and 20 did better on
+    one and worse on the other."""
+    if not tender_departement:
+        return Component(
+            "departement", 0.0, 0.0, Msg(gettext_noop("no département of performance given"))
+        )
+    label = name or tender_departement
+    if tender_departement in departements:
+        return Component(
+            "departement",
+            1.0,
+            weight,
+            Msg(gettext_noop("based in or has worked in %(d)s"), {"d": label}),
+        )
+    return Component(
+        "departement",
+        0.0,
+        weight,
+        Msg(gettext_noop("no known work in %(d)s"), {"d": label}),
     )
 
 

@@ -44,6 +44,7 @@ COMPONENT_LABELS = {
     "past_performance": _("Past contracts"),
     "certifications": _("Preferred certifications"),
     "region": _("Region"),
+    "departement": _("Local track record (département)"),
     "size": _("Company size"),
     "interest": _("Expressed interest"),
 }

@@ -18,7 +18,9 @@ from . import services
 def match_tender(tender_id: int) -> dict | None:
     from tenders.models import Tender
 
-    tender = Tender.objects.select_related("buyer", "region").filter(pk=tender_id).first()
+    tender = (
+        Tender.objects.select_related("buyer", "region", "departement").filter(pk=tender_id).first()
+    )
     if tender is None:  # deleted after enqueue: nothing to do
         return None
     result = services.shortlist_rebuild(tender=tender)

@@ -6,6 +6,7 @@ from django.db import connection
 
 from matching import bench, engine, scoring, services
 from matching.models import Match
+from portal.models import Departement
 from suppliers import services as supplier_services
 from suppliers.models import SupplierProfile
 from tenders import services as tender_services
@@ -35,6 +36,7 @@ def test_it_ranks_by_cpv_proximity_and_words_and_explains_each_component(
         "past_performance",
         "certifications",
         "region",
+        "departement",
         "size",
         "interest",
     }
@@ -63,6 +65,8 @@ def test_a_hard_constraint_excludes_with_its_reason(make_supplier, make_tender):
 
 
 def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
+    Departement.objects.create(code="35", name="Ille-et-Vilaine", region_id="53")
+    Departement.objects.create(code="29", name="Finistère", region_id="53")
     codes = ["35613000", "35600000", "35000000", "35700000", "72000000", "35613000"]
     words = ["drones", "radar", "cyber", "logistique", "drones et radar", "formation"]
     for i in range(18):
@@ -70,10 +74,13 @@ def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
             cpv_codes=[codes[i % 6]],
             capability_statement=words[(i * 5) % 6],
             headcount=5 + i * 30,
+            postal_code="35000" if i % 5 < 2 else "29200",
             regions_served=["53"] if i % 3 else [],
             references=[("35613000", 2020 + i % 6, "DGA")] if i % 4 == 0 else [],
         )
-    tender = make_tender(title="Drones et radar", region_id="53", sme_reserved=True)
+    tender = make_tender(
+        title="Drones et radar", region_id="53", departement_id="35", sme_reserved=True
+    )
     ctx = engine.tender_context(tender)
     # Exhaustive: every live supplier loaded through the ORM and scored in Python, its text
     # relevance computed in Python too (the benchmark's naive baseline).
@@ -82,6 +89,8 @@ def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
         key=lambda s: (-s.score, s.supplier_id),
     )
     everything = [s for s in everything if engine.is_relevant(s)]
+    local = {c.value for s in everything for c in s.components if c.name == "departement"}
+    assert local == {0.0, 1.0}  # the département weighs in both ways (head office from postcode)
     exhaustive = [s.supplier_id for s in everything if s.eligible][:5]
     # Start with a window far too small: the engine must widen it until the top 5 is exact.
     eligible, _excluded = engine.rank(ctx, top_n=5, first_limit=2)

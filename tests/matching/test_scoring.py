@@ -163,6 +163,12 @@ def test_preferred_certifications_region_size_interest():
     assert s.region_component("53", "11", ["53"], 8).value == 0.6
     assert s.region_component("53", "11", [], 8).value == 0
     assert s.region_component("", "11", [], 8).weight == 0
+    local = s.departement_component("35", ["29", "35"], 10, "Ille-et-Vilaine (35)")
+    assert (local.value, local.weight) == (1, 10)
+    assert str(local.explanation) == "based in or has worked in Ille-et-Vilaine (35)"
+    assert s.departement_component("35", ["29"], 10).value == 0
+    assert s.departement_component("35", [], 10).weight == 10  # counts, as a zero
+    assert s.departement_component("", ["35"], 10).weight == 0  # not applicable
     assert s.size_component(True, "pme", True, 5).value == 1
     assert s.size_component(True, "pme", False, 5).value == 0.9
     assert s.size_component(True, "ge", False, 5).value == 0
@@ -177,6 +183,7 @@ def test_every_component_explains_itself():
         s.past_performance_component(["35613000"], [], "", 2026, 15),
         s.certifications_component(["iso9001"], set(), 8),
         s.region_component("53", "53", [], 8),
+        s.departement_component("35", [], 10),
         s.size_component(True, "pme", False, 5),
         s.interest_component(False, 4),
     ]
