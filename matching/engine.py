@@ -341,6 +341,19 @@ RELEVANT_WHERE = """
        OR p.organization_id = ANY(%(interested)s::bigint[]))
 """
 
+# Stage 1½, when stage 1 is not proven: the candidates and the suppliers holding one of the
+# tender's *essential* common words, those without which no outsider can reach the N-th best
+# score stage 1 found (see essential_terms).
+ESSENTIAL_WHERE = """
+  AND (p.cpv_prefixes && %(l3)s::varchar[]
+       OR p.reference_cpv_prefixes && %(l3)s::varchar[]
+       OR (%(has_distinctive)s AND p.search_vector @@ %(distinctive)s::tsquery)
+       OR (%(has_essential)s AND p.search_vector @@ %(essential)s::tsquery)
+       OR (%(with_division)s AND (p.cpv_prefixes && %(l2)s::varchar[]
+                                  OR p.reference_cpv_prefixes && %(l2)s::varchar[]))
+       OR p.organization_id = ANY(%(interested)s::bigint[]))
+"""
+
 RELEVANCE = ("cpv", "text", "past_performance", "interest")
 
 
@@ -421,7 +434,7 @@ BUYER_MATCH_SQL = (
 
 
 @functools.lru_cache(maxsize=256)
-def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool) -> str:
+def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool, essential: bool) -> str:
     bound = BOUND_SQL.format(
         own_cpv=_cpv_case("p.cpv_prefixes"),
         ref_cpv=_cpv_case("p.reference_cpv_prefixes"),
@@ -438,7 +451,9 @@ def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool) -> str:
         eligible=eligible,
         bound=bound,
         text=text_sql(n_terms),
-        where=CANDIDATES_WHERE if candidates_only else RELEVANT_WHERE,
+        where=(ESSENTIAL_WHERE if essential else CANDIDATES_WHERE)
+        if candidates_only
+        else RELEVANT_WHERE,
     )
 
 
@@ -459,9 +474,12 @@ def _applicable(ctx: TenderContext) -> dict[str, float]:
     }
 
 
-def retrieve(ctx: TenderContext, limit: int, candidates_only: bool = True) -> list[dict]:
+def retrieve(
+    ctx: TenderContext, limit: int, candidates_only: bool = True, essential: Essential | None = None
+) -> list[dict]:
     """The LIMIT best eligible and the LIMIT best excluded suppliers by upper bound (eligible
-    first), with what Python needs to score them. CANDIDATES_ONLY: stage 1 (see module doc)."""
+    first), with what Python needs to score them. CANDIDATES_ONLY: stage 1 (see module doc),
+    widened by ESSENTIAL (stage 1½) when given."""
     req = ctx.requirements
     w = _applicable(ctx)
     distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
@@ -473,6 +491,9 @@ def retrieve(ctx: TenderContext, limit: int, candidates_only: bool = True) -> li
         "avg_length": ctx.average_length,
         "distinctive": _tsquery(distinctive),
         "query": _tsquery([t.lexeme for t in ctx.terms]),
+        "essential": _tsquery(essential.lexemes if essential else []),
+        "has_essential": bool(essential and essential.lexemes),
+        "with_division": bool(essential and essential.with_division),
         "has_query": bool(ctx.terms),
         "has_distinctive": bool(distinctive),
         "interested": ctx.interested,
@@ -496,27 +517,33 @@ def retrieve(ctx: TenderContext, limit: int, candidates_only: bool = True) -> li
         "w_cert": w["certifications"],
         "limit": limit,
     }
-    sql = retrieval_sql(len(ctx.terms), eligible_sql(req), candidates_only)
+    sql = retrieval_sql(len(ctx.terms), eligible_sql(req), candidates_only, essential is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [col.name for col in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def outsider_bound(ctx: TenderContext) -> float:
+def outsider_bound(
+    ctx: TenderContext, words: list[Term] | None = None, division: bool = True
+) -> float:
     """The highest score (0-100) a supplier outside the stage-1 candidates can reach: no CPV
     group in common (a division at most, own or through references: hence no past performance
-    either), no distinctive word and no expressed interest; everything else at its maximum."""
+    either), no distinctive word and no expressed interest; everything else at its maximum.
+    With WORDS, when the only words of the tender it may hold are these (common ones); with
+    DIVISION false, when it does not share the CPV division either."""
     w = _applicable(ctx)
     total = sum(w.values())
     if not total:
         return 0.0
-    common = sum(t.weight for t in ctx.terms if not t.distinctive)
+    if words is None:
+        words = [t for t in ctx.terms if not t.distinctive]
+    common = sum(t.weight for t in words)
     text = 0.0
     if common:
         max_factor = (scoring.TEXT_K1 + 1.0) / (1.0 + scoring.TEXT_K1 * (1.0 - scoring.TEXT_B))
         text = min(1.0, common / (ctx.total_term_weight or 1.0) * max_factor / scoring.TEXT_FULL)
-    cpv_division = dict(scoring.CPV_LEVEL_VALUES)[2]
+    cpv_division = dict(scoring.CPV_LEVEL_VALUES)[2] if division else 0.0
     bound = (
         w["cpv"] * cpv_division
         + w["text"] * text
@@ -526,6 +553,34 @@ def outsider_bound(ctx: TenderContext) -> float:
         + w["certifications"]
     )
     return 100.0 * bound / total
+
+
+@dataclass(frozen=True)
+class Essential:
+    """What an outsider needs to reach a score: one of LEXEMES, or (WITH_DIVISION) the CPV
+    division in common."""
+
+    lexemes: tuple[str, ...]
+    with_division: bool
+
+
+def essential_terms(ctx: TenderContext, threshold: float) -> Essential | None:
+    """What an outsider must hold to score THRESHOLD or more (MaxScore): one of the common
+    words left once the lightest are set aside, as long as an outsider holding all of those
+    stays strictly below THRESHOLD. If sharing the CPV division with no word at all could be
+    enough, the suppliers sharing it are read too, and the words are chosen for those that do
+    not. None when even an outsider with neither could reach it (every relevant supplier is
+    read then)."""
+    common = sorted((t for t in ctx.terms if not t.distinctive), key=lambda t: (t.weight, t.lexeme))
+    with_division = outsider_bound(ctx, []) >= threshold - 1e-9
+    if outsider_bound(ctx, [], division=not with_division) >= threshold - 1e-9:
+        return None
+    light = 0
+    while light < len(common) and (
+        outsider_bound(ctx, common[: light + 1], division=not with_division) < threshold - 1e-9
+    ):
+        light += 1
+    return Essential(tuple(t.lexeme for t in common[light:]), with_division)
 
 
 @functools.cache
@@ -611,25 +666,29 @@ def rank(
     ctx: TenderContext, top_n: int = DEFAULT_TOP_N, first_limit: int | None = None
 ) -> tuple[list[Scored], list[Scored]]:
     """(eligible top N in rank order, best excluded up to N). Exact: see the module doc."""
-    outsiders = outsider_bound(ctx)
-    for candidates_only in (True, False):
-        eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, candidates_only)
-        # Stage 1 is the answer when no outsider can do better than its N-th best.
-        if not candidates_only or (
-            len(eligible) >= top_n and eligible[top_n - 1].score >= outsiders - 1e-9
-        ):
-            break
+    eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, True)
+    # Stage 1 is the answer when no outsider can do better than its N-th best.
+    if len(eligible) >= top_n and eligible[top_n - 1].score >= outsider_bound(ctx) - 1e-9:
+        return eligible, excluded
+    # Otherwise its N-th best is still a floor for the final one: only the outsiders holding
+    # an essential word (or the CPV division) can reach it (stage 1½); failing that, every
+    # relevant supplier (stage 2).
+    essential = essential_terms(ctx, eligible[top_n - 1].score) if len(eligible) >= top_n else None
+    if essential:
+        eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, True, essential)
+    else:
+        eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, False)
     return eligible, excluded
 
 
-def _rank_stage(ctx, top_n, first_limit, candidates_only):
+def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None):
     """Exact top N (eligible and excluded) within one stage's suppliers."""
     # Generous at first: scanning the candidates costs the same for 100 or 400 rows, and rows
     # are scored only as long as they can still enter the top N (see _score_group).
     limit = first_limit or max(8 * top_n, 200)
     weight_sum = sum(_applicable(ctx).values())
     while True:
-        rows = retrieve(ctx, limit + 1, candidates_only)
+        rows = retrieve(ctx, limit + 1, candidates_only, essential)
         groups: dict[bool, list[dict]] = {True: [], False: []}
         for row in rows:  # in bound order within each group
             groups[bool(row["eligible_sql"])].append(row)

@@ -279,3 +279,78 @@ def test_the_nightly_fan_out_recounts_the_words_first(make_supplier, make_tender
     CorpusStat.objects.all().delete()
     assert match_open_tenders() == 1  # eager in tests: the tender's match ran too
     assert CorpusStat.objects.get().documents == 1
+
+
+def test_essential_words_keep_only_the_outsiders_that_can_still_enter(
+    make_supplier, make_tender, monkeypatch
+):
+    """When stage 1 is not proven, only outsiders holding one of the common words heavy enough
+    to reach its N-th best score are read (stage 1½), and the top N is still exact."""
+    monkeypatch.setattr(engine, "DISTINCTIVE_MIN_DOCUMENTS", 0)  # common words in a small corpus
+    monkeypatch.setattr(engine, "DISTINCTIVE_SHARE", 0.3)
+    words = [
+        "maintenance radar drones",
+        "maintenance radar",
+        "maintenance",
+        "maintenance logistique",
+        "radar logistique",
+        "formation",
+        "logistique",
+        "maintenance radar logistique",
+    ]
+    for i in range(16):
+        make_supplier(
+            cpv_codes=["35613000" if i < 3 else "35100000" if i % 2 else "72000000"],
+            capability_statement=words[i % len(words)],
+            headcount=5 + i * 40,
+            regions_served=["53"] if i % 3 else [],
+        )
+    engine.refresh_term_stats()
+    tender = make_tender(
+        title="Maintenance radar et logistique des drones", region_id="53", sme_reserved=True
+    )
+    ctx = engine.tender_context(tender)
+    assert any(not t.distinctive for t in ctx.terms)
+    everything = sorted(
+        (engine.score_row(ctx, bench._naive_row(p, ctx, set())) for p in bench.naive_profiles()),
+        key=lambda s: (-s.score, s.supplier_id),
+    )
+    eligible_all = [s.supplier_id for s in everything if s.eligible and engine.is_relevant(s)]
+    calls = []
+    original = engine.retrieve
+
+    def spy(ctx, limit, candidates_only=True, essential=None):
+        calls.append((candidates_only, essential))
+        return original(ctx, limit, candidates_only, essential)
+
+    monkeypatch.setattr(engine, "retrieve", spy)
+    for top_n in range(1, 9):
+        eligible, _excluded = engine.rank(ctx, top_n=top_n)
+        assert [s.supplier_id for s in eligible] == eligible_all[:top_n], top_n
+    assert any(essential for _candidates, essential in calls)  # stage 1½ was exercised
+    assert any(candidates for candidates, _essential in calls[1:])  # in place of stage 2
+
+
+def test_essential_terms_leave_out_the_lightest_words_an_outsider_may_hold(make_tender, regions):
+    tender = make_tender(title="x", region_id="53")
+    ctx = engine.tender_context(tender)
+    ctx.terms = [
+        engine.Term("drone", "drones", 5.0, True),
+        engine.Term("radar", "radar", 3.0, False),
+        engine.Term("maint", "maintenance", 1.0, False),
+        engine.Term("lot", "lot", 0.5, False),
+    ]
+    light = ctx.terms[2:]
+    above = engine.outsider_bound(ctx, light) + 0.01
+    assert engine.essential_terms(ctx, above) == engine.Essential(("radar",), False)
+    everything = engine.outsider_bound(ctx, ctx.terms[1:])
+    assert engine.essential_terms(ctx, everything) == engine.Essential(("radar",), False)
+    above = engine.outsider_bound(ctx, light[1:]) + 0.01
+    assert engine.essential_terms(ctx, above) == engine.Essential(("maint", "radar"), False)
+    # The CPV division alone could reach it: those suppliers are read, and the words are chosen
+    # for the others (no CPV points at all).
+    division_only = engine.outsider_bound(ctx, [])
+    without_division = engine.outsider_bound(ctx, light, division=False)
+    assert without_division < division_only  # with these weights
+    assert engine.essential_terms(ctx, division_only) == engine.Essential(("radar",), True)
+    assert engine.essential_terms(ctx, engine.outsider_bound(ctx, [], division=False)) is None
