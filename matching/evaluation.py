@@ -215,7 +215,12 @@ def _tender(n: int, group: list[decp.Award], buyer: Organization) -> Tender:
 
 
 @transaction.atomic
-def build(path: Path, split: datetime.date, report: decp.Report) -> Built:
+def build(
+    path: Path, split: datetime.date, report: decp.Report, until: datetime.date | None = None
+) -> Built:
+    """Suppliers from the awards before SPLIT (or undated), tenders from those on or after it
+    (and before UNTIL when given: a later period can then be left out, e.g. to tune on one
+    period and check on the next)."""
     data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace"))
     dept_region = dict(Departement.objects.values_list("code", "region_id"))
     awards = decp.parse(
@@ -225,11 +230,17 @@ def build(path: Path, split: datetime.date, report: decp.Report) -> Built:
         set(Region.objects.values_list("code", flat=True)),
         report,
     )
-    history, future = [], []
+    history, future, later = [], [], []
     for group in decp.procedures(awards):
-        (future if group[0].day and group[0].day >= split else history).append(group)
+        day = group[0].day
+        if not day or day < split:
+            history.append(group)
+        else:
+            (later if until and day >= until else future).append(group)
     report.add("procedures before the split (or undated): supplier history", len(history))
     report.add("procedures on or after the split: tenders", len(future))
+    if until:
+        report.add("procedures on or after --until: left out", len(later))
     suppliers = insert_suppliers([a for g in history for a in g], split.year - 1)
     refresh_search_vectors()
     engine.refresh_term_stats()

@@ -5,7 +5,7 @@ import json
 import os
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from stdnum import luhn
 
@@ -156,3 +156,31 @@ def test_it_ranks_the_known_winners_and_leaves_nothing_behind(tmp_path, settings
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_scratch_name()])
         assert cursor.fetchall() == []
     assert _counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_until_leaves_the_later_awards_out(tmp_path, settings):
+    for name, text in REFERENCE.items():
+        (tmp_path / "ref" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "ref" / name).write_text(text, encoding="utf-8")
+    settings.REFERENCE_DATA_DIR = str(tmp_path / "ref")
+    decp_file = tmp_path / "decp.json"
+    decp_file.write_text(json.dumps({"marches": MARCHES}), encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command(
+        "evaluate_matching",
+        f"--decp={decp_file}",
+        "--split-date=2019-01-01",
+        "--until=2019-03-15",
+        stdout=stdout,
+        stderr=stderr,
+    )
+    assert json.loads(stdout.getvalue().splitlines()[-1])["tenders"] == 2  # t1 and t2 (lots)
+    assert "2  procedures on or after --until: left out" in stderr.getvalue()
+    with pytest.raises(CommandError, match="--until must come after --split-date"):
+        call_command(
+            "evaluate_matching",
+            f"--decp={decp_file}",
+            "--split-date=2019-01-01",
+            "--until=2018-12-31",
+        )

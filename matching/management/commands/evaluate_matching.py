@@ -28,17 +28,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--split-date", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD"
         )
+        parser.add_argument(
+            "--until",
+            type=datetime.date.fromisoformat,
+            help="YYYY-MM-DD: leave out the awards notified on or after this day",
+        )
         parser.add_argument("--out", type=Path, help="write one JSON line per tender here")
 
     def handle(self, *args, decp: Path, split_date: datetime.date, out: Path | None, **options):
         if not Path(decp).is_file():
             raise CommandError(f"{decp}: no such file.")
+        until = options.get("until")
+        if until and until <= split_date:
+            raise CommandError("--until must come after --split-date.")
         started = time.monotonic()
         with ExitStack() as stack:
             stack.enter_context(evaluation.scratch_database())
             evaluation.load_reference(self.stderr.write)
             report = Report()
-            built = evaluation.build(Path(decp), split_date, report)
+            built = evaluation.build(Path(decp), split_date, report, until=until)
             self.stderr.write("\n".join(report.lines()))
             handle = stack.enter_context(open(out, "w", encoding="utf-8")) if out else None
             bar = stack.enter_context(
