@@ -42,11 +42,7 @@ def shortlist(request, tender_id):
         "form": form,
         "since": since,
         "query": request.GET.urlencode(),
-        "statuses": selectors.ShortlistEntry.Status.choices,
         "requirements_form": RequirementsForm.for_follow(follow),
-        "entry_base": reverse("matching:shortlist", args=[follow.tender_id]) + "suppliers/",
-        "met_label": _("Met:"),
-        "not_met_label": _("Not met:"),
     }
     return render(request, "matching/shortlist_detail.html", context)
 
