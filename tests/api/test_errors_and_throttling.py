@@ -66,12 +66,19 @@ def test_it_throttles_anonymous_callers_per_ip_before_refusing_them(client, sett
 def test_a_tender_departement_is_checked_against_its_region(bearer, ministry_author, regions):
     Departement.objects.create(code="35", name="Ille-et-Vilaine", region_id="53")
     author = bearer(ministry_author)
-    unknown = author.post("/api/v1/tenders/", {"title": "x", "departement": "99"}, format="json")
+    english = {"format": "json", "HTTP_ACCEPT_LANGUAGE": "en"}
+    unknown = author.post("/api/v1/tenders/", {"title": "x", "departement": "99"}, **english)
     assert "Unknown département: 99" in _shape(unknown, "invalid")["fields"]["departement"][0]
     elsewhere = author.post(
-        "/api/v1/tenders/", {"title": "x", "departement": "35", "region": "11"}, format="json"
+        "/api/v1/tenders/", {"title": "x", "departement": "35", "region": "11"}, **english
     )
     assert "is not in Île-de-France" in str(_shape(elsewhere, "invalid")["fields"]["departement"])
+    french = author.post(
+        "/api/v1/tenders/", {"title": "x", "departement": "35", "region": "11"}, format="json"
+    )
+    assert "n’est pas dans la région Île-de-France" in str(
+        _shape(french, "invalid")["fields"]["departement"]
+    )
     created = author.post("/api/v1/tenders/", {"title": "x", "departement": "35"}, format="json")
     assert created.status_code == 201
     assert (created.json()["departement"], created.json()["region"]) == ("35", "53")

@@ -165,7 +165,7 @@ def test_preferred_certifications_region_size_interest():
     assert s.region_component("", "11", [], 8).weight == 0
     local = s.departement_component("35", ["29", "35"], 10, "Ille-et-Vilaine (35)")
     assert (local.value, local.weight) == (1, 10)
-    assert str(local.explanation) == "based in or has worked in Ille-et-Vilaine (35)"
+    assert local.as_dict()["explanation"] == "based in or has worked in Ille-et-Vilaine (35)"
     assert s.departement_component("35", ["29"], 10).value == 0
     assert s.departement_component("35", [], 10).weight == 10  # counts, as a zero
     assert s.departement_component("", ["35"], 10).weight == 0  # not applicable

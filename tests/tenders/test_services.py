@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.models import AuditEvent, CpvCode, Departement, Region
 from tenders import services
@@ -225,12 +225,13 @@ def test_the_departement_sets_the_region_and_must_lie_in_it(regions, ministry_au
         by=ministry_author, buyer=ministry, fields={"title": "Drones", "departement": rennes}
     )
     assert tender.region_id == "53"
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(ValidationError) as raised, translation.override("en"):
         services.tender_update(
             tender=tender,
             by=ministry_author,
             fields={"region": Region.objects.get(code="11"), "title": "Drones v2"},
         )
-    assert "is not in Île-de-France" in raised.value.message_dict["departement"][0]
+    with translation.override("en"):
+        assert "is not in Île-de-France" in raised.value.message_dict["departement"][0]
     tender.refresh_from_db()
     assert (tender.title, tender.region_id) == ("Drones", "53")  # nothing half-saved
