@@ -11,13 +11,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# What each kind of email is for, as the moderators' outbox page names it.
+PURPOSES = {
+    "shortlist.update": _("Shortlist change"),
+    "shortlist.digest": _("Daily shortlist digest"),
+    "tender.alert": _("Tender alert"),
+    "tender.alert_digest": _("Weekly tender alerts"),
+    "supplier.contact": _("Message from a prime contractor"),
+    "moderation.decision": _("Moderation decision"),
+    "invitation": _("Invitation to join an organization"),
+}
+
 
 class EmailDelivery(models.Model):
     """One email to one person. Unique per (purpose, recipient, object, period): whoever asks
     twice for the same email (a task run twice, a beat job run twice) finds the existing row.
+    An email to an address with no account yet (an invitation) has no recipient user: its
+    address stands in for it in that uniqueness.
 
     Subject and bodies are rendered when the row is written (in the recipient's language), so
-    that a retry sends exactly what was decided and the outbox page shows what went out.
+    that a retry sends exactly what was decided and the outbox page shows what went out. One
+    exception: an invitation's link is a credential, stored nowhere; its row holds a stand-in
+    that the worker replaces with the real link when it builds the message.
 
     Life cycle: pending → sending (claimed by a worker, lease committed before talking to SMTP)
     → sent | pending (transient error, retried later) | failed (attempts exhausted, or refused
@@ -37,7 +52,11 @@ class EmailDelivery(models.Model):
 
     purpose = models.CharField(_("purpose"), max_length=40)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
     )
     to_address = models.EmailField(_("address"))
     object_type = models.CharField(max_length=64, blank=True)
@@ -75,6 +94,16 @@ class EmailDelivery(models.Model):
                 fields=["purpose", "recipient", "object_type", "object_id", "period"],
                 name="email_delivery_unique",
             ),
+            # NULLs are distinct in a unique index: without a user, the address is the key.
+            models.UniqueConstraint(
+                fields=["purpose", "to_address", "object_type", "object_id", "period"],
+                condition=Q(recipient__isnull=True),
+                name="email_delivery_unique_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(to_address=""),
+                name="email_delivery_has_address",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="sending") | Q(lease_until__isnull=False),
                 name="email_delivery_sending_has_lease",
@@ -87,6 +116,10 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.to_address} ({self.status})"
+
+    @property
+    def purpose_label(self) -> str:
+        return str(PURPOSES.get(self.purpose, self.purpose))
 
     @property
     def message_id(self) -> str:

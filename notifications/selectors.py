@@ -12,7 +12,7 @@ from matching.models import Match, ShortlistEntry
 from portal.models import Organization
 from suppliers.models import SupplierProfile
 
-from .models import AlertSubscription, EmailDelivery
+from .models import PURPOSES, AlertSubscription, EmailDelivery
 
 
 def _top_n() -> int:
@@ -170,7 +170,7 @@ def outbox_counts() -> dict[str, int]:
     return {status: counts.get(status, 0) for status in EmailDelivery.Status.values}
 
 
-def outbox_purposes() -> list[str]:
-    return list(
-        EmailDelivery.objects.order_by("purpose").values_list("purpose", flat=True).distinct()
-    )
+def outbox_purposes() -> list[tuple[str, str]]:
+    """(purpose, its label in the current language) of the emails in the outbox."""
+    purposes = EmailDelivery.objects.order_by("purpose").values_list("purpose", flat=True)
+    return [(p, str(PURPOSES.get(p, p))) for p in purposes.distinct()]

@@ -1,5 +1,6 @@
 """Writes of notifications: the outbox (enqueue, claim, send, sweep, retry) and what feeds it
-(shortlist emails to buyers and their daily digest, tender alerts to suppliers).
+(shortlist emails to buyers and their daily digest, tender alerts to suppliers, supplier
+contacts, moderation decisions, invitations).
 
 Delivery guarantee (never twice, never silently dropped):
 - `email_enqueue` writes one row per (purpose, recipient, object, period) — a second request
@@ -37,6 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal import services as portal_services
 from portal.models import Organization, User
 from portal.services import audit_record
 
@@ -72,7 +74,7 @@ def _render(template: str, context: dict, language: str) -> tuple[str, str, str]
 def email_enqueue(
     *,
     purpose: str,
-    recipient: User,
+    recipient: User | None,
     template: str,
     context: dict,
     obj: Model | None = None,
@@ -80,29 +82,33 @@ def email_enqueue(
     period: str = "",
     headers: dict | None = None,
     dispatch: bool = True,
+    to_address: str = "",
+    language: str = "",
 ) -> tuple[EmailDelivery, bool]:
     """Record the email PURPOSE about OBJ (or the string KEY) for PERIOD to RECIPIENT, rendered
-    now in their language, unless it already exists; send it after commit. Returns
-    (delivery, created)."""
+    now in their language (or LANGUAGE), unless it already exists; send it after commit.
+    RECIPIENT is None for an address with no account (TO_ADDRESS). Returns (delivery, created)."""
     object_type, object_id = _object_key(obj, key)
-    unique = {
+    unique: dict = {
         "purpose": purpose,
         "recipient": recipient,
         "object_type": object_type,
         "object_id": object_id,
         "period": period,
     }
+    if recipient is None:
+        unique["to_address"] = to_address
     existing = EmailDelivery.objects.filter(**unique).first()
     if existing is not None:
         return existing, False
-    language = recipient.language or settings.LANGUAGE_CODE
+    language = language or getattr(recipient, "language", "") or settings.LANGUAGE_CODE
     subject, text, html = _render(template, {"recipient": recipient, **context}, language)
     # get_or_create inserts in a savepoint and falls back to reading the row when a concurrent
     # insert won the unique constraint: INSERT ... ON CONFLICT semantics.
     delivery, created = EmailDelivery.objects.get_or_create(
         **unique,
         defaults={
-            "to_address": recipient.email,
+            "to_address": recipient.email if recipient is not None else to_address,
             "language": language,
             "subject": subject,
             "body_text": text,
@@ -157,7 +163,33 @@ def _mine(delivery: EmailDelivery, token: uuid.UUID):
     return EmailDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING, claim_token=token)
 
 
+class Withdrawn(Exception):
+    """The email must not go out any more: what it is about was withdrawn meanwhile."""
+
+
+def _complete(delivery: EmailDelivery) -> None:
+    """Put back what the outbox must not keep: an invitation's link is a credential (its
+    token is stored nowhere, only hashed), so the row holds a stand-in path, replaced here,
+    in memory only, by the real link rebuilt from the invitation."""
+    if delivery.purpose != INVITATION:
+        return
+    path = None
+    if delivery.object_type == "portal.invitation" and delivery.object_id.isdigit():
+        path = portal_services.invitation_accept_path(invitation_id=int(delivery.object_id))
+    if path is None:
+        raise Withdrawn(
+            "The invitation was withdrawn, accepted or has expired, or its link can no longer "
+            "be rebuilt: not sent. Invite the person again if needed."
+        )
+    withheld = _withheld_accept_path()
+    if withheld not in delivery.body_text:
+        raise Withdrawn("The email has no invitation link to complete: not sent.")
+    delivery.body_text = delivery.body_text.replace(withheld, path)
+    delivery.body_html = delivery.body_html.replace(withheld, path)
+
+
 def _message(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    _complete(delivery)
     headers = {"Message-ID": delivery.message_id, **delivery.headers}
     message = EmailMultiAlternatives(
         subject=delivery.subject, body=delivery.body_text, to=[delivery.to_address], headers=headers
@@ -186,7 +218,14 @@ def delivery_send(*, delivery_id: int) -> Outcome:
         _mine(delivery, token).update(data_started_at=timezone.now())
 
     try:
-        smtp.send(_message(delivery), on_data=mark_data)
+        message = _message(delivery)
+    except Withdrawn as exc:
+        _mine(delivery, token).update(
+            status=Status.FAILED, lease_until=None, claim_token=None, last_error=str(exc)
+        )
+        return Outcome(status=Status.FAILED)
+    try:
+        smtp.send(message, on_data=mark_data)
     except Exception as exc:
         progress = smtp.progress_of(exc)
         if progress.accepted:  # the server took it; only the goodbye failed
@@ -559,3 +598,68 @@ def supplier_contact_enqueue(*, contact) -> list[EmailDelivery]:
         )
         deliveries.append(delivery)
     return deliveries
+
+
+# --- Supplier moderation decisions --------------------------------------------------------------
+
+MODERATION_DECISION = "moderation.decision"
+
+
+def supplier_decision_enqueue(*, event, profile) -> list[EmailDelivery]:
+    """Tell every active member of the supplier about a moderation decision (EVENT, its audit
+    record), each in their language, sent after commit. The object is the decision, not the
+    profile: two decisions on one profile are two emails, one decision recorded twice is one."""
+    recipients = User.objects.filter(
+        membership__organization=profile.organization_id, is_active=True
+    ).order_by("pk")
+    context = {
+        "event": event,
+        "decision": event.action.rsplit(".", 1)[1],
+        "profile": profile,
+        "profile_path": reverse("suppliers:profile"),
+    }
+    deliveries = []
+    for user in recipients:
+        delivery, _created = email_enqueue(
+            purpose=MODERATION_DECISION,
+            recipient=user,
+            template="profile_decision",
+            obj=event,
+            context=context,
+        )
+        deliveries.append(delivery)
+    return deliveries
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+INVITATION = "invitation"
+# Stands for the token in the accept link of a stored invitation email (see _complete).
+WITHHELD_TOKEN = "token-withheld"  # noqa: S105  (a stand-in, not a secret)
+
+
+def _withheld_accept_path() -> str:
+    return reverse("portal:invitation_accept", args=[WITHHELD_TOKEN])
+
+
+def invitation_enqueue(*, invitation) -> EmailDelivery:
+    """The invitation email to the invited address (often without an account yet), in the
+    inviter's language (French when unknown), sent after commit. Its object is the Invitation
+    row: inviting the same address again makes a new invitation (new token), hence a new
+    email, while one invitation recorded twice is one email. The stored body has a stand-in
+    for the link's token: the real link is put in when the message is built."""
+    inviter = invitation.invited_by
+    delivery, _created = email_enqueue(
+        purpose=INVITATION,
+        recipient=None,
+        to_address=invitation.email,
+        language=getattr(inviter, "language", "") or "fr",
+        template="invitation",
+        obj=invitation,
+        context={
+            "invitation": invitation,
+            "inviter": inviter,
+            "accept_path": _withheld_accept_path(),
+        },
+    )
+    return delivery

@@ -58,7 +58,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
-    exclude = ["token_hash"]
+    exclude = ["token_hash", "token_salt"]
     raw_id_fields = ["organization", "invited_by"]
 
 

@@ -147,7 +147,10 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """A one-time, expiring link that lets a person join an organization.
 
-    Only a hash of the token is stored: the link itself exists only in the email."""
+    The token is not stored: it is derived from `token_salt` and SECRET_KEY (so that the email
+    can be built when it is sent, or sent again, without keeping the link anywhere), and only
+    its hash is kept, to find the invitation from a link. Invitations made before the token
+    was derived have an empty salt: their email went out at the time."""
 
     email = models.EmailField(_("email address"))
     organization = models.ForeignKey(
@@ -157,6 +160,7 @@ class Invitation(models.Model):
         _("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    token_salt = models.CharField(max_length=32, blank=True)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import timedelta
@@ -11,7 +12,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from .models import AuditEvent, Invitation, Membership, Organization, User
@@ -70,6 +73,15 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _derive_token(salt: str, secret: str | None = None) -> str:
+    # The link's secret is computed, not kept: the database holds the random salt and the
+    # hash, and a database dump (outbox included) gives no usable link without SECRET_KEY.
+    # The email can still be built whenever the outbox sends it (first attempt, retry,
+    # sweeper, a moderator's retry), which a token held only in memory would not allow.
+    digest = salted_hmac("portal.invitation", salt, secret=secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def _can_invite(user: User, organization: Organization) -> bool:
     if user.is_moderator:
         return True
@@ -85,19 +97,21 @@ def _can_invite(user: User, organization: Organization) -> bool:
 def invitation_create(
     *, organization: Organization, email: str, role: str, by: User
 ) -> tuple[Invitation, str]:
-    """Create an invitation and email its link after commit. Returns it with the clear token
-    (which is stored only hashed)."""
+    """Create an invitation and record its email in the outbox (sent after commit). Returns it
+    with the clear token (which is stored neither in the invitation nor in the outbox)."""
     if not _can_invite(by, organization):
         raise PermissionDenied(_("Only the organization's administrators can invite colleagues."))
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email, membership__isnull=False).exists():
         raise ValidationError({"email": _("This person already belongs to an organization.")})
-    token = secrets.token_urlsafe(32)
+    salt = secrets.token_urlsafe(16)
+    token = _derive_token(salt)
     invitation = Invitation(
         email=email,
         organization=organization,
         role=role,
         token_hash=_hash_token(token),
+        token_salt=salt,
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
     )
@@ -109,10 +123,24 @@ def invitation_create(
         target=organization,
         data={"email": email, "role": role},
     )
-    from .tasks import send_invitation_email
+    from notifications import services as notifications
 
-    send_invitation_email.delay_on_commit(invitation.pk, token)
+    notifications.invitation_enqueue(invitation=invitation)
     return invitation, token
+
+
+def invitation_accept_path(*, invitation_id: int) -> str | None:
+    """The accept link of a usable invitation, rebuilt for its email; None when it must not be
+    sent any more (withdrawn, used, expired, deleted) or cannot be rebuilt (made before tokens
+    were derived, or SECRET_KEY changed and the old one is not in SECRET_KEY_FALLBACKS)."""
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_usable or not invitation.token_salt:
+        return None
+    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        token = _derive_token(invitation.token_salt, secret)
+        if secrets.compare_digest(_hash_token(token), invitation.token_hash):
+            return reverse("portal:invitation_accept", args=[token])
+    return None
 
 
 def invitation_get_usable(*, token: str) -> Invitation:

@@ -23,6 +23,9 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
         "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
+# Previous keys, still accepted while what they signed is in use (sessions, pending invitation
+# emails: their links are derived from the key).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

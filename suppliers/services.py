@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import services as notifications
 from portal.geography import departement_of_postal_code
 from portal.models import AuditEvent, Departement, Organization, User
 from portal.services import audit_record
@@ -265,9 +266,9 @@ def _decide(*, profile, by, to: str, reason: str, allowed_from: tuple, action: s
     profile.status, profile.decided_at, profile.decision_reason = to, timezone.now(), reason
     profile.save(update_fields=["status", "decided_at", "decision_reason", "updated_at"])
     event = audit_record(actor=by, action=action, target=profile, reason=reason)
-    from .tasks import send_decision_email
-
-    send_decision_email.delay_on_commit(event.pk)
+    # Recorded in the outbox within the decision's transaction (sent after commit): the email
+    # exists if and only if the decision does.
+    notifications.supplier_decision_enqueue(event=event, profile=profile)
     return event
 
 

@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 
 from ..conftest import ROOT, _stop_worker
 from ..matching.conftest import make_supplier  # noqa: F401  (a fixture, re-exported)
+from ..suppliers.conftest import profile, reference, submitted  # noqa: F401  (fixtures)
 
 
 def free_port() -> int:

@@ -69,7 +69,7 @@ def test_a_newly_published_matching_tender_is_announced_then_unsubscribe_in_one_
     )
     assert [m.to for m in mail.outbox] == [[member.email]]
     message = mail.outbox[0]
-    assert message.subject == "New tender for you: Drones de reconnaissance"
+    assert message.subject == "[Passerelle] New tender for you: Drones de reconnaissance"
     assert f"/tenders/{tender.pk}/" in message.body and "Matching score" in message.body
     token = AlertSubscription.objects.get(user=member).token
     url = f"/notifications/unsubscribe/{token}/"
@@ -118,7 +118,7 @@ def test_the_weekly_digest_lists_the_week_s_matching_tenders_once(
         assert services.tender_alerts_weekly_send() == 1
         assert services.tender_alerts_weekly_send() == 0  # the same week: not twice
     [message] = mail.outbox
-    assert message.subject == "2 new tenders match your company this week"
+    assert message.subject == "[Passerelle] 2 new tenders match your company this week"
     assert f"/tenders/{first.pk}/" in message.body and f"/tenders/{second.pk}/" in message.body
     assert message.message()["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert EmailDelivery.objects.get(purpose="tender.alert_digest").status == "sent"

@@ -4,7 +4,8 @@ backoff to a visible failure, a bounce that does not block other recipients."""
 
 import time
 
-from django.db import transaction
+import pytest
+from django.db import IntegrityError, transaction
 
 from notifications import services, tasks
 from notifications.models import EmailDelivery
@@ -188,3 +189,29 @@ def test_the_sweeper_sends_pending_rows_a_worker_left_behind(outbox_workers, smt
     tasks.sweep.delay()
     _wait_status(delivery, Status.SENT)
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_an_email_to_an_address_without_an_account_is_recorded_once():
+    """No recipient user (an invitation): the address takes its place in the uniqueness, in the
+    database too (NULLs are distinct in a unique index)."""
+    ask = {
+        "purpose": "test.hello",
+        "recipient": None,
+        "to_address": "someone@example.org",
+        "language": "en",
+        "template": "invitation",
+        "context": _invitation_context(None),
+        "key": "k1",
+        "dispatch": False,
+    }
+    first, created = services.email_enqueue(**ask)
+    assert created and first.recipient is None and first.language == "en"
+    assert services.email_enqueue(**ask) == (first, False)
+    _other, created = services.email_enqueue(**{**ask, "to_address": "other@example.org"})
+    assert created
+    row = EmailDelivery.objects.values().get(pk=first.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmailDelivery.objects.create(**{**row, "id": None})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmailDelivery.objects.create(**{**row, "id": None, "object_id": "k2", "to_address": ""})

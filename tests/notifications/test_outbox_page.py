@@ -49,6 +49,19 @@ def test_moderators_see_the_outbox_with_statuses_and_filters(client, moderator):
     assert "Subject failed" in by_address.text and "Subject sent" not in by_address.text
 
 
+def test_the_outbox_names_each_purpose(client, moderator):
+    _delivery("sent", purpose="invitation")
+    _delivery("failed", purpose="moderation.decision")
+    client.force_login(moderator)
+    page = client.get("/notifications/outbox/", **EN).text
+    assert '<option value="invitation">Invitation to join an organization</option>' in page
+    assert '<option value="moderation.decision">Moderation decision</option>' in page
+    assert "<td>Moderation decision</td>" in page
+    assert '<option value="test.hello">test.hello</option>' not in page  # none of that kind
+    _delivery("pending")
+    assert "<td>test.hello</td>" in client.get("/notifications/outbox/", **EN).text
+
+
 @pytest.mark.parametrize("who", ["buyer", "supplier", "ministry_author"])
 def test_others_may_not_see_the_outbox_nor_retry(client, request, who):
     failed = _delivery("failed")
@@ -107,6 +120,7 @@ def test_the_supplier_contact_email_goes_through_the_outbox_once(
         )
     [message] = mail.outbox
     assert "Let us talk." in message.body
+    assert message.subject.startswith("[Passerelle] ")
     delivery = EmailDelivery.objects.get(purpose="supplier.contact")
     assert delivery.status == "sent" and delivery.object_id == str(contact.pk)
     matching_tasks.send_supplier_contact(contact.pk)  # the task run again

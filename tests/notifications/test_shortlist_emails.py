@@ -53,7 +53,7 @@ def test_it_emails_each_buyer_the_first_shortlist_in_their_language(
     english, french = messages[colleague.email], messages[buyer.email]
     match = Match.objects.get(follow=follow, supplier=supplier)
     link = f"{settings.SITE_URL}/shortlists/{tender.pk}/"
-    assert english.subject == "Shortlist ready: Drones tactiques"
+    assert english.subject == "[Passerelle] Shortlist ready: Drones tactiques"
     assert "Supplier" in english.body and f"score {floatformat(match.score, 0)}/100" in english.body
     with translation.override("en"):
         sentences = [explain(c) for c in match.components if c.get("weight") and c.get("value")]
@@ -62,6 +62,7 @@ def test_it_emails_each_buyer_the_first_shortlist_in_their_language(
     html = english.alternatives[0][0]
     assert f'href="{link}"' in html and "<ol>" in html
     assert "Drones tactiques" in french.subject
+    assert french.subject.startswith("[Passerelle] ")  # as every email of the platform
     assert EmailDelivery.objects.get(recipient=buyer).language == "fr"
     deliveries = EmailDelivery.objects.filter(purpose="shortlist.update")
     assert {d.status for d in deliveries} == {"sent"} and deliveries.count() == 2
@@ -146,7 +147,7 @@ def test_the_daily_digest_groups_minor_changes_once_a_day(
     messages = _by_recipient()
     assert set(messages) == {buyer.email, colleague.email}
     english = messages[colleague.email]
-    assert english.subject == "Shortlist changes of the day: 2 followed tenders"
+    assert english.subject == "[Passerelle] Shortlist changes of the day: 2 followed tenders"
     assert "Alpha" in english.body and "Beta" in english.body
     assert quiet.title not in english.body
     assert f"{settings.SITE_URL}/shortlists/{first.pk}/" in english.body
@@ -171,7 +172,7 @@ def test_following_a_tender_emails_the_shortlist_through_a_real_worker_and_smtp(
     [message] = wait_for(
         lambda: [m for m in smtp_server.messages if m["To"] == buyer.email], timeout=60
     )
-    assert message["Subject"] == "Shortlist ready: Drones de surveillance"
+    assert message["Subject"] == "[Passerelle] Shortlist ready: Drones de surveillance"
     assert message["Message-ID"].startswith("<delivery-")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()

@@ -5,6 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from notifications import services as notifications
+from notifications import tasks as notification_tasks
+from notifications.models import EmailDelivery
 from portal import services
 from portal.models import AuditEvent, Invitation, Membership, Organization, User
 from tests.security.helpers import mark_reauthenticated
@@ -45,7 +48,10 @@ def test_moderator_creates_a_prime_and_its_admin_accepts_the_emailed_link(
     assert message.alternatives, "an HTML part is expected"
     stored = Invitation.objects.get()
     path = _accept_path(message)
-    assert path.split("/")[2] not in stored.token_hash  # only the hash is stored
+    token = path.split("/")[2]
+    assert token not in stored.token_hash and token not in stored.token_salt  # only the hash
+    delivery = EmailDelivery.objects.get(purpose="invitation")  # sent through the outbox
+    assert delivery.status == "sent" and delivery.object_id == str(stored.pk)
 
     client.logout()
     assert client.get(path).status_code == 200
@@ -186,3 +192,110 @@ def test_the_last_admin_cannot_demote_themself(supplier):
         services.membership_set_role(membership=supplier.membership, role="member", by=supplier)
     supplier.membership.refresh_from_db()
     assert supplier.membership.role == Membership.Role.ADMIN
+
+
+# --- The invitation email, through the outbox ----------------------------------------------------
+
+
+def _invite(inviter, email="new.colleague@example.org"):
+    return services.invitation_create(
+        organization=inviter.membership.organization, email=email, role="member", by=inviter
+    )
+
+
+def _stored_text(delivery: EmailDelivery) -> str:
+    row = EmailDelivery.objects.values().get(pk=delivery.pk)
+    return " ".join(str(value) for value in row.values())
+
+
+def test_the_outbox_keeps_the_invitation_email_but_never_its_link(
+    client, buyer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = _invite(buyer)
+    delivery = EmailDelivery.objects.get(purpose="invitation")
+    assert delivery.recipient is None  # no account yet: the address is the recipient
+    assert delivery.to_address == "new.colleague@example.org"
+    assert (delivery.object_type, delivery.object_id) == ("portal.invitation", str(invitation.pk))
+    assert delivery.status == "sent" and delivery.language == "fr"
+    assert token not in _stored_text(delivery)  # the link is a credential: not at rest
+    assert f"/invitations/{notifications.WITHHELD_TOKEN}/" in delivery.body_text
+    [message] = mail.outbox
+    assert message.subject.startswith("[Passerelle] ")
+    assert f"/invitations/{token}/" in message.body
+    assert f"/invitations/{token}/" in message.alternatives[0][0]
+    assert notifications.WITHHELD_TOKEN not in message.body
+    assert client.get(_accept_path(message)).status_code == 200
+
+
+def test_an_invitation_recorded_or_sent_twice_is_one_email(
+    buyer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _token = _invite(buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = notifications.invitation_enqueue(invitation=invitation)
+    assert EmailDelivery.objects.get(purpose="invitation") == again
+    notification_tasks.deliver(again.pk)  # the task run again
+    assert len(mail.outbox) == 1
+
+
+def test_inviting_the_same_address_again_sends_a_new_working_link(
+    client, buyer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(buyer)
+    assert EmailDelivery.objects.filter(purpose="invitation", status="sent").count() == 2
+    first, second = (_accept_path(m) for m in mail.outbox)
+    assert first != second
+    assert client.get(first).status_code == 200 and client.get(second).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"), [("en", "You are invited"), ("fr", "Invitation à rejoindre")]
+)
+def test_the_invitation_email_is_in_the_inviters_language(
+    buyer, django_capture_on_commit_callbacks, language, subject
+):
+    buyer.language = language
+    buyer.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(buyer)
+    [message] = mail.outbox
+    assert subject in message.subject
+    assert EmailDelivery.objects.get(purpose="invitation").language == language
+
+
+def test_an_invitation_withdrawn_before_its_email_left_is_not_sent(
+    buyer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invitation, _token = _invite(buyer)
+    services.invitation_revoke(invitation=invitation, by=buyer)
+    for callback in callbacks:  # the worker picks the email up after the withdrawal
+        callback()
+    delivery = EmailDelivery.objects.get(purpose="invitation")
+    assert delivery.status == "failed" and "withdrawn" in delivery.last_error
+    assert mail.outbox == []
+
+
+def test_the_link_is_rebuilt_after_a_secret_key_rotation_with_the_old_key_in_fallbacks(
+    client, buyer, settings, django_capture_on_commit_callbacks
+):
+    old_key = settings.SECRET_KEY
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        _invitation, token = _invite(buyer, email="one@example.org")
+        _other, lost = _invite(buyer, email="two@example.org")
+    settings.SECRET_KEY = "a-new-secret-key-for-the-rotation-" + "x" * 20
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    pending[0]()
+    assert [m.to for m in mail.outbox] == [["one@example.org"]]
+    assert f"/invitations/{token}/" in mail.outbox[0].body
+    settings.SECRET_KEY_FALLBACKS = []  # the old key dropped: the link cannot be rebuilt
+    pending[1]()
+    delivery = EmailDelivery.objects.get(to_address="two@example.org")
+    assert delivery.status == "failed" and "rebuilt" in delivery.last_error
+    assert len(mail.outbox) == 1
+    assert client.get(f"/invitations/{lost}/").status_code == 200  # still valid, as a link

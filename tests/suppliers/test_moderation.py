@@ -1,5 +1,9 @@
 import pytest
+from django.core import mail
 
+from notifications import services as notifications
+from notifications import tasks as notification_tasks
+from notifications.models import EmailDelivery
 from portal.models import AuditEvent
 from suppliers import services
 from suppliers.models import SupplierProfile
@@ -117,3 +121,56 @@ def test_the_decision_email_is_sent_by_a_real_worker_in_each_members_language(
     assert "Précisez vos références" in french and "Précisez vos références" in english
     assert "modifications" in by_recipient[supplier.email]["Subject"]
     assert "Changes requested" in by_recipient[supplier_member.email]["Subject"]
+    deliveries = EmailDelivery.objects.filter(purpose="moderation.decision")
+    assert sorted(deliveries.values_list("status", flat=True)) == ["sent", "sent"]
+
+
+def _decision_emails():
+    return EmailDelivery.objects.filter(purpose="moderation.decision").order_by("pk")
+
+
+def test_the_decision_email_is_recorded_once_even_if_enqueued_twice(
+    moderator, submitted, supplier, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_request_changes(
+            profile=submitted, by=moderator, reason="Précisez vos références"
+        )
+    event = AuditEvent.objects.get(action="supplier_profile.changes_requested")
+    [delivery] = _decision_emails()
+    assert (delivery.object_type, delivery.object_id) == ("portal.auditevent", str(event.pk))
+    assert delivery.recipient == supplier and delivery.status == "sent"
+    profile = SupplierProfile.objects.get(pk=submitted.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = notifications.supplier_decision_enqueue(event=event, profile=profile)
+    assert again == [delivery] and _decision_emails().count() == 1
+    notification_tasks.deliver(delivery.pk)  # the send task run again
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[Passerelle] ")
+
+
+def test_two_decisions_on_one_profile_are_two_emails(
+    moderator, submitted, supplier, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_approve(profile=submitted, by=moderator, reason="")
+        live = SupplierProfile.objects.get(is_live=True)
+        services.profile_suspend(live=live, by=moderator, reason="Fraude")
+    assert _decision_emails().count() == 2
+    assert [m.to for m in mail.outbox] == [[supplier.email], [supplier.email]]
+    assert "Fraude" in mail.outbox[1].body
+
+
+def test_one_decision_email_per_member_in_each_members_language(
+    moderator, submitted, supplier, supplier_member, django_capture_on_commit_callbacks
+):
+    supplier_member.language = "en"
+    supplier_member.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_reject(profile=submitted, by=moderator, reason="Hors périmètre")
+    languages = {d.to_address: d.language for d in _decision_emails()}
+    assert languages == {supplier.email: "fr", supplier_member.email: "en"}
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[supplier_member.email] == "[Passerelle] Your company profile was rejected"
+    assert subjects[supplier.email].startswith("[Passerelle] ")
+    assert "rejected" not in subjects[supplier.email]
