@@ -126,3 +126,12 @@ def test_it_limits_the_number_of_active_tokens(supplier):
 
     with pytest.raises(ValidationError):
         services.token_create(user=supplier, name="one too many")
+
+
+def test_a_token_state_agrees_in_gender_in_french(client, supplier):
+    """ "expired" is "expiré" for a token (un jeton) and "expirée" for an invitation."""
+    token, _key = services.token_create(user=supplier, name="Ancien", expires_in_days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    client.force_login(supplier)
+    page = client.get("/api/tokens/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<td>expiré</td>" in page

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-_LINE = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*("(?:[^"\\]|\\.)*")$')
+_LINE = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*("(?:[^"\\]|\\.)*")$')
 
 
 def _entries() -> list[dict]:
@@ -46,5 +46,10 @@ def test_the_compiled_catalogue_matches_its_source():
     with (CATALOGUE.with_suffix(".mo")).open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     for entry in _entries():
-        if "msgid_plural" not in entry:
-            assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+        if "msgid_plural" in entry:
+            continue
+        if "msgctxt" in entry:
+            found = compiled.pgettext(entry["msgctxt"], entry["msgid"])
+        else:
+            found = compiled.gettext(entry["msgid"])
+        assert found == entry["msgstr"], entry["msgid"]
