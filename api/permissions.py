@@ -25,3 +25,6 @@ IsBuyer = role_in(Role.BUYER)
 IsModerator = role_in(Role.MODERATOR)
 IsAuthor = role_in(Role.MINISTRY, Role.MODERATOR)
 IsBuyerOrModerator = role_in(Role.BUYER, Role.MODERATOR)
+# An approved supplier's public profile: the portal page lets ministry authors read it too
+# (their tender page links to the best-matching suppliers), but not browse the directory.
+CanReadSupplier = role_in(Role.BUYER, Role.MODERATOR, Role.MINISTRY)

@@ -14,7 +14,7 @@ from suppliers import services as supplier_services
 from suppliers.models import SupplierProfile
 
 from .. import selectors
-from ..permissions import IsBuyerOrModerator, IsModerator, IsSupplier
+from ..permissions import CanReadSupplier, IsBuyerOrModerator, IsModerator, IsSupplier
 from ..serializers.common import ReasonSerializer
 from ..serializers.suppliers import (
     ModerationFilterSerializer,
@@ -102,7 +102,7 @@ class SupplierListView(ApiView):
 
 class SupplierDetailView(ApiView):
     serializer_class = PublicSupplierSerializer
-    permission_classes = [IsBuyerOrModerator]
+    permission_classes = [CanReadSupplier]
 
     @extend_schema(summary="An approved supplier, by its organization id")
     def get(self, request, supplier_id):

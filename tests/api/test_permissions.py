@@ -163,6 +163,10 @@ def test_it_shows_approved_suppliers_public_fields_only(
     assert bearer(buyer).get(f"/api/v1/suppliers/{organization.pk}/").status_code == 200
     assert bearer(supplier).get("/api/v1/suppliers/").status_code == 403
     assert bearer(ministry_author).get("/api/v1/suppliers/").status_code == 403
+    # As on the portal: a ministry author reads a supplier its tender page links to, a
+    # supplier does not read its competitors.
+    assert bearer(ministry_author).get(f"/api/v1/suppliers/{organization.pk}/").status_code == 200
+    assert bearer(supplier).get(f"/api/v1/suppliers/{organization.pk}/").status_code == 403
 
 
 def test_it_shows_buyers_the_live_copy_not_the_revision(bearer, world, buyer):

@@ -234,7 +234,12 @@ MATRIX: dict[str, Entry] = {
         allowed_for(anonymous=API_ANON, supplier="409", other_supplier="invalid"),
     ),
     "api:suppliers": Entry("get", None, SUPPLIER_DIRECTORY),
-    "api:supplier": Entry("get", "api_supplier", SUPPLIER_DIRECTORY),
+    # One approved profile: also ministry authors, as on the portal page (not the directory).
+    "api:supplier": Entry(
+        "get",
+        "api_supplier",
+        allowed_for("buyer", "other_buyer", "moderator", "ministry_author", anonymous=API_ANON),
+    ),
     "api:moderation-queue": Entry("get", None, allowed_for("moderator", anonymous=API_ANON)),
     "api:moderation-profile": Entry(
         "get", "api_profile", allowed_for("moderator", anonymous=API_ANON)
