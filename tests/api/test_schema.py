@@ -31,6 +31,9 @@ def test_it_serves_the_docs_from_its_own_static_files(client):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    # Nothing inline for the Content-Security-Policy to block: its style is a static file.
+    assert "<style" not in html and "<script>" not in html
+    assert "/static/css/swagger.css" in html and finders.find("css/swagger.css")
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     script = client.get("/api/docs/?script=")  # the split view's script, no inline JavaScript
     assert script.status_code == 200
