@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -152,6 +153,34 @@ def _stop_worker(proc) -> None:
         proc.kill()
 
 
+def worker_database_url() -> str:
+    """The test database as a DATABASE_URL, for a worker process to use it."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@"
+        f"{quote(db['HOST'] or '', safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@contextmanager
+def tasks_sent_to(queue: str):
+    """Inside the block, tasks are sent to QUEUE (for a worker started on it), not run eagerly.
+    A queue of its own per test: no other worker on this Redis (another test's, `make run`'s,
+    using another database) may take these tasks."""
+    from portal.celery import app
+
+    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process():
     """A real Celery worker (no database needed); yields its node name."""
@@ -166,23 +195,10 @@ def worker_mailbox(transactional_db, tmp_path):
     files; yields a function returning the parsed messages (waiting up to 30 s for COUNT)."""
     from email import policy
     from email.parser import BytesParser
-    from urllib.parse import quote
 
-    from django.db import connection
-
-    db = connection.settings_dict
-    url = (
-        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@"
-        f"{quote(db['HOST'] or '', safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    from portal.celery import app
-
-    # A queue of its own: no other worker on this Redis (another test's, `make run`'s, using
-    # another database) may take these tasks.
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    url = worker_database_url()
     proc, _name = _start_worker({"DATABASE_URL": url, "EMAIL_URL": f"eml://{tmp_path}"}, queue)
-    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
 
     def messages(count: int = 1, timeout: float = 30.0):
         deadline = time.monotonic() + timeout
@@ -194,9 +210,9 @@ def worker_mailbox(transactional_db, tmp_path):
         ]
 
     try:
-        yield messages
+        with tasks_sent_to(queue):
+            yield messages
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
         _stop_worker(proc)
 
 

@@ -199,33 +199,22 @@ def journey_mailbox(live_server, web_settings, tmp_path):
     live server. Yields messages() → every message so far, oldest first."""
     from email import policy
     from email.parser import BytesParser
-    from urllib.parse import quote
 
-    from django.db import connection
+    from ..conftest import _stop_worker, tasks_sent_to, worker_database_url
 
-    from portal.celery import app
-
-    from ..conftest import _stop_worker
-
-    db = connection.settings_dict
-    url = (
-        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@"
-        f"{quote(db['HOST'] or '', safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    url = worker_database_url()
     queue = f"test-browser-{uuid.uuid4().hex[:8]}"
     env = {"DATABASE_URL": url, "EMAIL_URL": f"eml://{tmp_path}", "SITE_URL": live_server.url}
     proc = _worker_start(env, queue)
-    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
 
     def messages():
         parser = BytesParser(policy=policy.default)
         return [parser.parsebytes(p.read_bytes()) for p in sorted(tmp_path.glob("*.eml"))]
 
     try:
-        yield messages
+        with tasks_sent_to(queue):
+            yield messages
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
         _stop_worker(proc)
 
 

@@ -13,12 +13,11 @@ import time
 import uuid
 from email import policy
 from email.parser import BytesParser
-from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from ..conftest import ROOT, _stop_worker
+from ..conftest import ROOT, _stop_worker, tasks_sent_to, worker_database_url
 from ..matching.conftest import make_supplier  # noqa: F401  (a fixture, re-exported)
 from ..suppliers.conftest import profile, reference, submitted  # noqa: F401  (fixtures)
 
@@ -135,15 +134,7 @@ def outbox_workers(transactional_db, smtp_server):
     """start(**env) starts a real Celery worker on the test database, sending through
     `smtp_server` over SMTP, on a queue of its own; returns the process (kill it at will).
     Short retries and lease by default, overridable through ENV."""
-    from django.db import connection
-
-    from portal.celery import app
-
-    db = connection.settings_dict
-    url = (
-        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@"
-        f"{quote(db['HOST'] or '', safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    url = worker_database_url()
     queue = f"test-{uuid.uuid4().hex[:8]}"
     processes = []
 
@@ -162,12 +153,10 @@ def outbox_workers(transactional_db, smtp_server):
         processes.append(proc)
         return proc
 
-    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
     try:
-        yield start
+        with tasks_sent_to(queue):
+            yield start
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
         for proc in processes:
             if proc.poll() is None:
                 _stop_worker(proc)
