@@ -227,6 +227,7 @@ MFA_PROTECTED_VIEWS = frozenset(
         "suppliers:document_download",
         "portal:organization_list",
         "tenders:import",
+        "tenders:import_job",
     }
 )
 # Public, machine-readable API description: no account data in it.

@@ -303,3 +303,66 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.tender}"
+
+
+def _ocds_import_path(instance: OcdsImportJob, filename: str) -> str:
+    # Random, unguessable storage name (as suppliers' documents): the original name is a field.
+    return f"ocds-imports/{instance.storage_key}.json"
+
+
+class OcdsImportJob(models.Model):
+    """A moderator's browser import of an OCDS file, run by the worker (tenders.ocds.jobs).
+
+    The upload is kept in the private default storage (never served) until the job ends."""
+
+    REPORT_MAX_LINES = 500
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    storage_key = models.CharField(max_length=64, editable=False)
+    file = models.FileField(upload_to=_ocds_import_path, max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)  # [[ocid or position, reason]], capped
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OCDS import")
+        verbose_name_plural = _("OCDS imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at"], name="ocds_import_job_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="ocds_import_job_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, failed {self.failed}"
+        )

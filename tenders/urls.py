@@ -12,6 +12,7 @@ urlpatterns = [
     path("cpv/", views.cpv_search, name="cpv_search"),
     path("ocds.json", views.ocds_package, name="ocds_package"),
     path("import/", views.ocds_import_upload, name="import"),
+    path("import/<int:pk>/", views.ocds_import_job, name="import_job"),
     path("<int:pk>/", views.tender_detail, name="detail"),
     path("<int:pk>/edit/", views.tender_edit, name="edit"),
     path("<int:pk>/publish/", views.tender_publish, name="publish"),

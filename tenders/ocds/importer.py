@@ -26,6 +26,7 @@ from ..services import DocumentData, LotData, _replace_children
 from .mapping import ParsedRelease, ReleaseError, parse_release
 
 Progress = Callable[[int], None]  # receives the number of bytes read so far
+ReleaseHook = Callable[["ImportReport"], None]  # receives the report so far, after each release
 RELEASE_KEYS = {"ocid", "id", "date", "tag", "tender", "buyer", "initiationType", "parties"}
 
 
@@ -43,6 +44,10 @@ class ImportReport:
     @property
     def failed(self) -> int:
         return len(self.failures)
+
+    @property
+    def processed(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
 
     def summary(self) -> str:
         return (
@@ -230,8 +235,17 @@ def _messages(exc: ValidationError) -> list[str]:
     return exc.messages
 
 
-def ocds_import(fh: BinaryIO, *, by: User | None = None, progress: Progress | None = None):
-    """Import the OCDS file open in binary mode as FH; return an ImportReport."""
+def ocds_import(
+    fh: BinaryIO,
+    *,
+    by: User | None = None,
+    progress: Progress | None = None,
+    on_release: ReleaseHook | None = None,
+):
+    """Import the OCDS file open in binary mode as FH; return an ImportReport.
+
+    PROGRESS and ON_RELEASE are called after each release, outside its savepoint: with no
+    transaction around the call, each release is committed on its own."""
     report = ImportReport()
     try:
         kind = detect_format(fh)
@@ -243,6 +257,8 @@ def ocds_import(fh: BinaryIO, *, by: User | None = None, progress: Progress | No
         _import_one(item, where, seen, report)
         if progress:
             progress(fh.tell())
+        if on_release:
+            on_release(report)
     audit_record(
         actor=by,
         action="tenders.ocds_imported",

@@ -10,12 +10,13 @@ from .authoring import (
 )
 from .browse import cpv_search, tender_detail, tender_search
 from .interest import interest_express, interest_withdraw
-from .ocds import ocds_import_upload, ocds_package, ocds_release
+from .ocds import ocds_import_job, ocds_import_upload, ocds_package, ocds_release
 
 __all__ = [
     "cpv_search",
     "interest_express",
     "interest_withdraw",
+    "ocds_import_job",
     "ocds_import_upload",
     "ocds_package",
     "ocds_release",

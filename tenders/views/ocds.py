@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from portal.permissions import Role, role_required
 
 from ..forms import OcdsUploadForm
-from ..models import Tender
+from ..models import OcdsImportJob, Tender
 from ..ocds.export import release_for_tender, release_package, tenders_for_export
-from ..ocds.importer import ocds_import
+from ..ocds.jobs import ocds_import_job_create
 from ..permissions import PUBLIC_STATUSES, get_tender_for_user
 
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 2}
@@ -37,11 +37,15 @@ def ocds_package(request):
 @role_required(Role.MODERATOR)
 def ocds_import_upload(request):
     form = OcdsUploadForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        # Large uploads are already on disk (TemporaryUploadedFile): stream from there.
-        with upload.open("rb") as fh:
-            report = ocds_import(fh, by=request.user)
-    context = {"form": form, "report": report}
-    return render(request, "tenders/ocds_import.html", context)
+        job = ocds_import_job_create(upload=form.cleaned_data["file"], by=request.user)
+        return redirect("tenders:import_job", pk=job.pk)
+    jobs = OcdsImportJob.objects.select_related("created_by")[:10]
+    return render(request, "tenders/ocds_import.html", {"form": form, "jobs": jobs})
+
+
+@require_GET
+@role_required(Role.MODERATOR)
+def ocds_import_job(request, pk):
+    job = get_object_or_404(OcdsImportJob.objects.select_related("created_by"), pk=pk)
+    return render(request, "tenders/ocds_import_job.html", {"job": job})

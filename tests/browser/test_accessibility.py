@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from matching import services as matching_services
 from portal.models import Membership
 from suppliers.models import SupplierProfile
+from tenders.models import OcdsImportJob
 
 from .conftest import AXE, login, totp_secret
 
@@ -93,7 +94,19 @@ def portal(make_supplier, make_tender, supplier, buyer, moderator, ministry_auth
     entry = {"organization": buyer.membership.organization, "tender": tender, "supplier": eligible}
     matching_services.shortlist_entry_set_status(**entry, status="declined", by=buyer)
     matching_services.shortlist_entry_set_notes(**entry, notes="Hors budget.", by=buyer)
+    import_job = OcdsImportJob.objects.create(
+        created_by=moderator,
+        file_name="marches.json",
+        size=2048,
+        storage_key="k",
+        status=OcdsImportJob.Status.DONE,
+        processed=2,
+        created=1,
+        failed=1,
+        report=[["ocds-x-2", "tender.title: expected a string, got a number"]],
+    )
     return {
+        "import_job": import_job,
         "tender": tender,
         "eligible": eligible,
         "excluded": excluded,
@@ -176,6 +189,7 @@ def test_it_has_no_serious_violation_on_the_main_pages_of_each_role(
             f"/suppliers/moderation/{portal['waiting'].pk}/",
             "/moderation/organizations/",
             "/tenders/import/",
+            f"/tenders/import/{portal['import_job'].pk}/",
         ],
         "ministry": [
             "/dashboard/",

@@ -156,6 +156,7 @@ MATRIX: dict[str, Entry] = {
     "tenders:cpv_search": Entry("get", None, logged_in()),
     "tenders:ocds_package": Entry("get", None, logged_in()),
     "tenders:import": Entry("get", None, allowed_for("moderator")),
+    "tenders:import_job": Entry("get", "import_job", allowed_for("moderator")),
     "tenders:detail": Entry("get", "tender", logged_in()),
     "tenders:edit": Entry("get", "tender", TENDER_MANAGERS),
     "tenders:publish": Entry(
@@ -337,6 +338,11 @@ def world(
         organization=organization, email="new@example.org", role=Membership.Role.MEMBER, by=supplier
     )
     member = MembershipFactory(organization=organization, role=Membership.Role.MEMBER)
+    from tenders.models import OcdsImportJob
+
+    import_job = OcdsImportJob.objects.create(
+        created_by=moderator, file_name="x.json", size=2, storage_key="k"
+    )
     return {
         "users": {
             "supplier": supplier,
@@ -356,6 +362,7 @@ def world(
             "profile": {"pk": working.pk},
             "live_profile": {"pk": live.pk},
             "tender": {"pk": tender.pk},
+            "import_job": {"pk": import_job.pk},
             "draft_tender": {"pk": draft.pk},
             "followed": {"tender_id": tender.pk},
             "entry": {"tender_id": tender.pk, "supplier_id": organization.pk},

@@ -94,16 +94,28 @@ def test_a_pdf_polyglot_is_served_as_an_inert_attachment(client, profile, suppli
     assert b"".join(response.streaming_content) == polyglot
 
 
-def test_the_ocds_import_parses_and_never_stores_the_upload(client, moderator, media):
+def test_the_ocds_import_keeps_the_upload_privately_and_only_until_the_job_ends(
+    client, moderator, media, django_capture_on_commit_callbacks
+):
+    from tenders.models import OcdsImportJob
     from tests.security.helpers import mark_reauthenticated
 
     client.force_login(moderator)
     mark_reauthenticated(client, moderator)
-    response = client.post(
-        "/tenders/import/",
-        {"file": SimpleUploadedFile("x.json", b"<script>alert(1)</script>", "application/json")},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    upload = SimpleUploadedFile("../x.json", b"<script>alert(1)</script>", "application/json")
+    response = client.post("/tenders/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    # Until the worker runs the job: under a random name, in the (never served) private storage.
+    job = OcdsImportJob.objects.get()
+    stored = [p for p in media.rglob("*") if p.is_file()]
+    assert stored == [media / "ocds-imports" / f"{job.storage_key}.json"]
+    assert len(job.storage_key) >= 32
+    assert client.get(f"/media/ocds-imports/{job.storage_key}.json").status_code == 404
+    from tenders.tasks import run_ocds_import_job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_ocds_import_job(job.pk)
+    response = client.get(f"/tenders/import/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
     assert not [p for p in media.rglob("*") if p.is_file()]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from tenders.models import Interest, Tender
+from tenders.models import Interest, OcdsImportJob, Tender
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +207,14 @@ def test_the_cpv_picker_finds_codes_by_prefix_and_by_unaccented_label(client, su
 
 
 def test_only_moderators_import_ocds_in_the_browser(
-    client, supplier, ministry_author, moderator, cpv
+    client,
+    supplier,
+    ministry_author,
+    moderator,
+    cpv,
+    django_capture_on_commit_callbacks,
+    settings,
+    tmp_path,
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -216,15 +223,24 @@ def test_only_moderators_import_ocds_in_the_browser(
     for user in (supplier, ministry_author):
         client.force_login(user)
         assert client.get("/tenders/import/").status_code == 403
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(moderator)
     upload = SimpleUploadedFile(
         "p.json", package(release(ocid="web-1"), release(ocid="web-2", title=3)).encode()
     )
-    response = client.post("/tenders/import/", {"file": upload})
+    # Tests run tasks eagerly: the import runs when the upload's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/tenders/import/", {"file": upload})
+    job = OcdsImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/tenders/import/{job.pk}/"
+    response = client.get(response["Location"])
     page = response.content.decode()
-    assert response.context["report"].summary() == "created 1, updated 0, unchanged 0, failed 1"
+    assert response.context["job"].summary() == "created 1, updated 0, unchanged 0, failed 1"
     assert "web-2" in page and "tender.title: expected a string" in page
     assert Tender.objects.filter(ocid="web-1").exists()
+    assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
+    assert "p.json" in client.get("/tenders/import/").content.decode()  # the recent imports
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the upload is deleted
 
 
 def test_the_browser_import_refuses_an_oversized_file(client, moderator, monkeypatch):
@@ -239,3 +255,4 @@ def test_the_browser_import_refuses_an_oversized_file(client, moderator, monkeyp
     assert response.status_code == 200
     assert "The file is 2 MB; the browser import takes up to 1 MB" in response.content.decode()
     assert not Tender.objects.exists()
+    assert not OcdsImportJob.objects.exists()

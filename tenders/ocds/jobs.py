@@ -1,0 +1,87 @@
+"""Browser imports of OCDS files, run by the worker: the view stores the upload and a job, the
+task claims the job, imports the file with progress, records the outcome and deletes the file."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import User
+
+from ..models import OcdsImportJob
+from .importer import ImportReport, ocds_import
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 50  # releases between two progress writes
+Status = OcdsImportJob.Status
+
+
+@transaction.atomic
+def ocds_import_job_create(*, upload: UploadedFile, by: User) -> OcdsImportJob:
+    from ..tasks import run_ocds_import_job
+
+    job = OcdsImportJob(
+        created_by=by,
+        file_name=(upload.name or "")[-255:],
+        size=upload.size,
+        storage_key=secrets.token_urlsafe(32),
+    )
+    job.file.save("upload.json", upload, save=False)
+    job.save()
+    run_ocds_import_job.delay_on_commit(job.pk)  # the worker must see the committed job
+    return job
+
+
+def _claim(job_id: int) -> OcdsImportJob | None:
+    # A conditional UPDATE, committed at once: a second delivery of the task finds no queued
+    # job and does nothing, even while the first is still importing.
+    now = timezone.now()
+    claimed = OcdsImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=now
+    )
+    return OcdsImportJob.objects.filter(pk=job_id).first() if claimed else None
+
+
+def _counts(report: ImportReport) -> dict:
+    return {
+        "processed": report.processed,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "failed": report.failed,
+    }
+
+
+def _record_progress(job_id: int, report: ImportReport) -> None:
+    if report.processed % PROGRESS_EVERY == 0:
+        # Called between releases, out of any savepoint: a short transaction of its own.
+        OcdsImportJob.objects.filter(pk=job_id).update(**_counts(report))
+
+
+def _finish(job: OcdsImportJob, **fields) -> None:
+    stored = job.file.name
+    OcdsImportJob.objects.filter(pk=job.pk).update(file="", finished_at=timezone.now(), **fields)
+    if stored:
+        job.file.storage.delete(stored)
+
+
+def ocds_import_job_run(*, job_id: int) -> None:
+    """Run the queued job JOB_ID; safe to call twice (the second call does nothing)."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    try:
+        with job.file.open("rb") as fh:
+            report = ocds_import(
+                fh, by=job.created_by, on_release=lambda r: _record_progress(job.pk, r)
+            )
+    except Exception as exc:  # whatever happens, the job must not stay "running"
+        logger.exception("OCDS import job %s failed", job.pk)
+        _finish(job, status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        return
+    lines = [list(line) for line in report.failures[: OcdsImportJob.REPORT_MAX_LINES]]
+    _finish(job, status=Status.DONE, report=lines, **_counts(report))

@@ -1,0 +1,207 @@
+"""Browser imports run by a real Celery worker on real Redis: the job page follows the import,
+a duplicate delivery imports nothing more, a crash ends the job failed, the upload is deleted."""
+
+import time
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portal.models import AuditEvent
+from tenders.models import OcdsImportJob, Tender
+from tenders.tasks import run_ocds_import_job
+
+from ..conftest import _start_worker, _stop_worker, tasks_sent_to, worker_database_url
+from .test_ocds_import import EXAMPLE, package, release
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+
+
+@pytest.fixture
+def example(reference_data_dir) -> bytes:
+    """The shared example release package, with the full CPV list it needs."""
+    from portal.reference import cpv_load
+
+    cpv_load(reference_data_dir / "cpv" / "cpv_2008_fr_en.csv")
+    return (reference_data_dir / "ocds" / EXAMPLE).read_bytes()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def import_worker(transactional_db, media):
+    """start() starts a real worker on the test database and MEDIA_ROOT, on a queue of its own;
+    tasks enqueued before it starts wait in Redis. Returns a function telling whether the
+    worker has nothing left to do."""
+    from portal.celery import app
+
+    url = worker_database_url()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    workers = []
+
+    def start():
+        proc, name = _start_worker({"DATABASE_URL": url, "MEDIA_ROOT": str(media)}, queue)
+        workers.append(proc)
+
+        def idle() -> bool:
+            with app.connection_for_write() as conn:
+                waiting = conn.default_channel.client.llen(queue)
+            active = app.control.inspect(destination=[name], timeout=1).active() or {}
+            return waiting == 0 and not any(active.values())
+
+        return idle
+
+    try:
+        with tasks_sent_to(queue):
+            yield start
+    finally:
+        for proc in workers:
+            _stop_worker(proc)
+
+
+def _upload(client, name: str, content: bytes):
+    response = client.post("/tenders/import/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302
+    return OcdsImportJob.objects.get(file_name=name), response["Location"]
+
+
+def _page(client, path: str) -> str:
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _finished(job: OcdsImportJob):
+    def check():
+        job.refresh_from_db()
+        return job.status in (OcdsImportJob.Status.DONE, OcdsImportJob.Status.FAILED)
+
+    wait_for(check)
+    return job
+
+
+def _files(media) -> list:
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
+def test_the_job_page_follows_the_import_of_the_shared_example(
+    client, moderator, import_worker, example, media
+):
+    client.force_login(moderator)
+    job, location = _upload(client, EXAMPLE, example)
+    assert location == f"/tenders/import/{job.pk}/"
+    assert len(_files(media)) == 1
+    page = _page(client, location)  # no worker yet: the job waits
+    assert "Queued" in page and "waiting for a worker" in page
+    assert '<meta http-equiv="refresh" content="2">' in page and "You can leave it" in page
+    assert f'href="{location}"' in _page(client, "/tenders/import/")
+
+    import_worker()
+    job = _finished(job)
+    page = _page(client, location)
+    # The summary of `manage.py import_ocds` on this file (test_ocds_import), counts on the page.
+    assert job.status == OcdsImportJob.Status.DONE, job.error
+    assert job.summary() == "created 1, updated 5, unchanged 0, failed 0"
+    assert "created 1, updated 5, unchanged 0, failed 0" in page
+    assert (job.processed, job.report, job.error) == (6, [], "")
+    assert job.started_at and job.finished_at
+    assert 'http-equiv="refresh"' not in page
+    assert (
+        Tender.objects.get(ocid="ocds-213czf-000-00001").title == "Planned cycle lane improvements"
+    )
+    audit = AuditEvent.objects.get(action="tenders.ocds_imported")
+    assert audit.actor == moderator  # the importer acts as the moderator who sent the file
+    assert not _files(media) and not job.file
+
+
+def test_a_bad_release_is_reported_and_the_rest_imported(
+    client, moderator, import_worker, cpv, media
+):
+    client.force_login(moderator)
+    import_worker()
+    data = package(release(ocid="web-1"), release(ocid="web-2", title=3)).encode()
+    job, location = _upload(client, "bad.json", data)
+    job = _finished(job)
+    assert job.status == OcdsImportJob.Status.DONE
+    assert job.summary() == "created 1, updated 0, unchanged 0, failed 1"
+    assert job.report == [["web-2", "tender.title: expected a string, got a number"]]
+    page = _page(client, location)
+    assert "web-2" in page and "tender.title: expected a string" in page
+    assert not _files(media)
+
+
+def test_a_task_delivered_twice_imports_once(client, moderator, import_worker, cpv, media):
+    client.force_login(moderator)
+    job, _ = _upload(client, "twice.json", package(release(ocid="twice-1")).encode())
+    run_ocds_import_job.delay(job.pk)  # a second delivery of the same job
+    idle = import_worker()
+    job = _finished(job)
+    wait_for(idle)
+    job.refresh_from_db()
+    assert job.summary() == "created 1, updated 0, unchanged 0, failed 0"
+    assert AuditEvent.objects.filter(action="tenders.ocds_imported").count() == 1
+    assert Tender.objects.filter(ocid="twice-1").count() == 1
+
+
+def test_a_crash_in_the_worker_ends_the_job_failed(client, moderator, import_worker, media):
+    client.force_login(moderator)
+    job, location = _upload(client, "lost.json", package(release()).encode())
+    job.file.storage.delete(job.file.name)  # the stored upload is gone before the worker runs
+    import_worker()
+    job = _finished(job)
+    assert job.status == OcdsImportJob.Status.FAILED
+    assert job.error.startswith("FileNotFoundError:") and job.finished_at
+    page = _page(client, location)
+    assert "The import stopped on an error: FileNotFoundError" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_an_exception_in_the_importer_ends_the_job_failed_with_its_message(
+    client, moderator, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tenders.ocds import jobs
+
+    def explode(fh, **kwargs):
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(jobs, "ocds_import", explode)
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):  # tests run tasks eagerly
+        job, location = _upload(client, "fire.json", package(release()).encode())
+    job.refresh_from_db()
+    assert job.status == OcdsImportJob.Status.FAILED
+    assert job.error == "RuntimeError: the disk caught fire"
+    assert "the disk caught fire" in _page(client, location)
+    assert not _files(media)
+    run_ocds_import_job(job.pk)  # a late duplicate delivery changes nothing
+    job.refresh_from_db()
+    assert job.status == OcdsImportJob.Status.FAILED
+
+
+def test_only_moderators_see_import_jobs(client, supplier, buyer, ministry_author, moderator):
+    job = OcdsImportJob.objects.create(
+        created_by=moderator, file_name="x.json", size=2, storage_key="k"
+    )
+    for user in (supplier, buyer, ministry_author):
+        client.force_login(user)
+        assert client.get(f"/tenders/import/{job.pk}/").status_code == 403
+        upload = SimpleUploadedFile("y.json", b"{}")
+        assert client.post("/tenders/import/", {"file": upload}).status_code == 403
+    assert OcdsImportJob.objects.count() == 1
+    client.logout()
+    assert client.get(f"/tenders/import/{job.pk}/").status_code == 302
+    client.force_login(moderator)
+    assert client.get("/tenders/import/999999/").status_code == 404
