@@ -11,7 +11,11 @@ Retrieval never loads every supplier. It runs in up to two stages:
    stage 1 cannot prove its answer: a supplier outside the candidates shares at most a CPV
    division and common words with the tender, so its score is at most `outsider_bound`
    (computed per tender); if the N-th best candidate scores at least that, no outsider can
-   enter the top N. A supplier with no relevance at all is never listed.
+   enter the top N. A supplier with no relevance at all is never listed. Between the two,
+   stage 1½ (`essential_terms`) reads only the outsiders that can still reach stage 1's N-th
+   best score. These later stages read eligible suppliers only, the hard constraints filtering
+   the rows (a rare mandatory certification then bounds them); the excluded suppliers shown
+   are the best of the stage-1 candidates.
 
 In each stage one query computes in SQL, per supplier, the hard constraints (the same rules as
 `scoring.check_constraints`) and an *upper bound* of the score: the CPV, text, region,
@@ -291,8 +295,10 @@ def text_sql(n_terms: int) -> str:
     )
 
 
-def eligible_sql(req: scoring.Requirements) -> str:
-    """scoring.check_constraints in SQL: true when every hard constraint passes."""
+def eligible_sql(req: scoring.Requirements, semi_join: bool = False) -> str:
+    """scoring.check_constraints in SQL: true when every hard constraint passes. SEMI_JOIN: the
+    mandatory certifications as the set of their holders, read through an index, rather than a
+    count per supplier (for a filter: the planner may then start from a rare certification)."""
     valid = "({col} IS NULL OR %(deadline)s::date IS NULL OR {col} >= %(deadline)s::date)"
     parts = ["TRUE"]
     if req.min_clearance:
@@ -301,7 +307,14 @@ def eligible_sql(req: scoring.Requirements) -> str:
             + valid.format(col="p.clearance_expires_on")
             + ")"
         )
-    if req.mandatory_certifications:
+    if req.mandatory_certifications and semi_join:
+        parts.append(
+            "p.id IN (SELECT x.profile_id FROM suppliers_certification x "
+            "WHERE x.type = ANY(%(mandatory)s::varchar[]) AND "
+            + valid.format(col="x.expires_on")
+            + " GROUP BY x.profile_id HAVING count(DISTINCT x.type) = %(n_mandatory)s)"
+        )
+    elif req.mandatory_certifications:
         parts.append(
             "(SELECT count(DISTINCT x.type) FROM suppliers_certification x "
             "WHERE x.profile_id = p.id AND x.type = ANY(%(mandatory)s::varchar[]) AND "
@@ -434,7 +447,9 @@ BUYER_MATCH_SQL = (
 
 
 @functools.lru_cache(maxsize=256)
-def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool, essential: bool) -> str:
+def retrieval_sql(
+    n_terms: int, eligible: str, candidates_only: bool, essential: bool, only: str = ""
+) -> str:
     bound = BOUND_SQL.format(
         own_cpv=_cpv_case("p.cpv_prefixes"),
         ref_cpv=_cpv_case("p.reference_cpv_prefixes"),
@@ -451,9 +466,12 @@ def retrieval_sql(n_terms: int, eligible: str, candidates_only: bool, essential:
         eligible=eligible,
         bound=bound,
         text=text_sql(n_terms),
-        where=(ESSENTIAL_WHERE if essential else CANDIDATES_WHERE)
-        if candidates_only
-        else RELEVANT_WHERE,
+        where=(
+            (ESSENTIAL_WHERE if essential else CANDIDATES_WHERE)
+            if candidates_only
+            else RELEVANT_WHERE
+        )
+        + (f"  AND {only}\n" if only else ""),
     )
 
 
@@ -475,11 +493,16 @@ def _applicable(ctx: TenderContext) -> dict[str, float]:
 
 
 def retrieve(
-    ctx: TenderContext, limit: int, candidates_only: bool = True, essential: Essential | None = None
+    ctx: TenderContext,
+    limit: int,
+    candidates_only: bool = True,
+    essential: Essential | None = None,
+    eligible_only: bool = False,
 ) -> list[dict]:
     """The LIMIT best eligible and the LIMIT best excluded suppliers by upper bound (eligible
     first), with what Python needs to score them. CANDIDATES_ONLY: stage 1 (see module doc),
-    widened by ESSENTIAL (stage 1½) when given."""
+    widened by ESSENTIAL (stage 1½) when given. ELIGIBLE_ONLY: the eligible ones only, the hard
+    constraints filtering the rows before their bound is computed."""
     req = ctx.requirements
     w = _applicable(ctx)
     distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
@@ -517,7 +540,10 @@ def retrieve(
         "w_cert": w["certifications"],
         "limit": limit,
     }
-    sql = retrieval_sql(len(ctx.terms), eligible_sql(req), candidates_only, essential is not None)
+    only = eligible_sql(req, semi_join=True) if eligible_only else ""
+    sql = retrieval_sql(
+        len(ctx.terms), eligible_sql(req), candidates_only, essential is not None, only
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [col.name for col in cursor.description]
@@ -665,37 +691,41 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
 def rank(
     ctx: TenderContext, top_n: int = DEFAULT_TOP_N, first_limit: int | None = None
 ) -> tuple[list[Scored], list[Scored]]:
-    """(eligible top N in rank order, best excluded up to N). Exact: see the module doc."""
-    eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, True)
+    """(eligible top N in rank order, best excluded up to N). The eligible top N is exact (see
+    the module doc); the excluded are the best among the stage-1 candidates (the suppliers
+    closest to the tender: what they lack is what a supplier wants to know)."""
+    eligible, excluded = _rank_stage(ctx, top_n, first_limit, True)
     # Stage 1 is the answer when no outsider can do better than its N-th best.
     if len(eligible) >= top_n and eligible[top_n - 1].score >= outsider_bound(ctx) - 1e-9:
         return eligible, excluded
     # Otherwise its N-th best is still a floor for the final one: only the outsiders holding
     # an essential word (or the CPV division) can reach it (stage 1½); failing that, every
-    # relevant supplier (stage 2).
+    # relevant supplier (stage 2). Eligible ones only: with a rare mandatory certification,
+    # few suppliers are eligible, and the constraints then bound the rows read.
     essential = essential_terms(ctx, eligible[top_n - 1].score) if len(eligible) >= top_n else None
     if essential:
-        eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, True, essential)
+        eligible, _none = _rank_stage(ctx, top_n, first_limit, True, essential, eligible_only=True)
     else:
-        eligible, excluded, _proven = _rank_stage(ctx, top_n, first_limit, False)
+        eligible, _none = _rank_stage(ctx, top_n, first_limit, False, eligible_only=True)
     return eligible, excluded
 
 
-def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None):
-    """Exact top N (eligible and excluded) within one stage's suppliers."""
+def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None, eligible_only=False):
+    """Exact top N (eligible, and excluded unless ELIGIBLE_ONLY) within one stage's
+    suppliers."""
     # Generous at first: scanning the candidates costs the same for 100 or 400 rows, and rows
     # are scored only as long as they can still enter the top N (see _score_group).
     limit = first_limit or max(8 * top_n, 200)
     weight_sum = sum(_applicable(ctx).values())
     while True:
-        rows = retrieve(ctx, limit + 1, candidates_only, essential)
+        rows = retrieve(ctx, limit + 1, candidates_only, essential, eligible_only)
         groups: dict[bool, list[dict]] = {True: [], False: []}
         for row in rows:  # in bound order within each group
             groups[bool(row["eligible_sql"])].append(row)
         eligible, eligible_done = _score_group(ctx, groups[True], True, top_n, limit, weight_sum)
         excluded, excluded_done = _score_group(ctx, groups[False], False, top_n, limit, weight_sum)
         if eligible_done and excluded_done:
-            return eligible, excluded, True
+            return eligible, excluded
         limit *= 4
 
 

@@ -278,6 +278,12 @@ class Certification(models.Model):
                 condition=~Q(type="other") | ~Q(name=""), name="certification_other_has_name"
             ),
         ]
+        # Matching reads the holders of a tender's mandatory certifications (engine.eligible_sql).
+        indexes = [
+            models.Index(
+                fields=["type", "profile", "expires_on"], name="certification_type_holder"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name if self.type == CertificationType.OTHER else self.get_type_display()

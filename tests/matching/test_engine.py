@@ -215,6 +215,7 @@ def test_constraints_in_sql_agree_with_python(make_supplier, make_tender):
         (good | {"clearance_level": 1}, valid_certs),
         (good, [("iso27001", earlier), ("iso9001", None)]),
         (good, [("iso27001", later)]),
+        (good, [("iso27001", later), ("iso27001", None)]),  # one certification, held twice
         (good | {"headcount": 400, "annual_turnover_eur": 90_000_000}, valid_certs),
         (good | {"eu_controlled": False}, valid_certs),
         (good | {"itar_free": False}, valid_certs),
@@ -240,6 +241,9 @@ def test_constraints_in_sql_agree_with_python(make_supplier, make_tender):
         assert all(sql == python for sql, python in verdicts), verdicts
         passed = sum(sql for sql, _ in verdicts)
         assert passed == (len(variants) if requirements is None else 2)
+        # The same constraints as a filter (the later stages read eligible suppliers only).
+        only = engine.retrieve(ctx, 100, candidates_only=False, eligible_only=True)
+        assert {r["id"] for r in only} == {r["id"] for r in rows if r["eligible_sql"]}
 
 
 def test_a_supplier_outside_the_candidates_still_ranks_when_needed(make_supplier, make_tender):
@@ -255,6 +259,44 @@ def test_a_supplier_outside_the_candidates_still_ranks_when_needed(make_supplier
     # With room for one only, the candidates answer alone.
     eligible, _excluded = engine.rank(engine.tender_context(tender), top_n=1)
     assert [s.supplier_id for s in eligible] == [close.pk]
+
+
+def test_with_few_eligible_suppliers_the_later_stages_read_only_those(
+    make_supplier, make_tender, monkeypatch
+):
+    """A rare mandatory certification: stage 1 holds fewer than N eligible suppliers, so the
+    outsiders must be read too — the eligible ones only, the constraints filtering the rows —
+    and the top N is still exact; the excluded are the best of the stage-1 candidates."""
+    suppliers = [
+        make_supplier(
+            cpv_codes=["35613000" if i % 3 == 0 else "35100000"],
+            capability_statement="Drones tactiques." if i % 3 == 0 else "Logiciels embarqués.",
+            headcount=5 + i * 20,
+            certifications=[("secnumcloud", None)] if i % 4 == 0 else [("iso9001", None)],
+        )
+        for i in range(12)
+    ]
+    tender = make_tender(title="Drones tactiques", mandatory_certifications=["secnumcloud"])
+    ctx = engine.tender_context(tender)
+    everything = sorted(
+        (engine.score_row(ctx, bench._naive_row(p, ctx, set())) for p in bench.naive_profiles()),
+        key=lambda s: (-s.score, s.supplier_id),
+    )
+    exhaustive = [s.supplier_id for s in everything if s.eligible and engine.is_relevant(s)]
+    assert exhaustive == [suppliers[i].pk for i in (0, 4, 8)]  # one candidate, two outsiders
+    calls = []
+    original = engine.retrieve
+
+    def spy(ctx, limit, candidates_only=True, essential=None, eligible_only=False):
+        calls.append(eligible_only)
+        return original(ctx, limit, candidates_only, essential, eligible_only)
+
+    monkeypatch.setattr(engine, "retrieve", spy)
+    eligible, excluded = engine.rank(ctx, top_n=5)
+    assert [s.supplier_id for s in eligible] == exhaustive
+    assert calls == [False, True]
+    assert {s.supplier_id for s in excluded} == {suppliers[i].pk for i in (3, 6, 9)}
+    assert not any(s.eligible for s in excluded)
 
 
 def test_term_statistics_make_rare_words_weigh_more(make_supplier, make_tender):
@@ -319,9 +361,9 @@ def test_essential_words_keep_only_the_outsiders_that_can_still_enter(
     calls = []
     original = engine.retrieve
 
-    def spy(ctx, limit, candidates_only=True, essential=None):
+    def spy(ctx, limit, candidates_only=True, essential=None, eligible_only=False):
         calls.append((candidates_only, essential))
-        return original(ctx, limit, candidates_only, essential)
+        return original(ctx, limit, candidates_only, essential, eligible_only)
 
     monkeypatch.setattr(engine, "retrieve", spy)
     for top_n in range(1, 9):

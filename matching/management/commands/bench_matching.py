@@ -69,10 +69,10 @@ def retrieval_probe() -> Iterator[list[float]]:
     calls: list[float] = []
     original = engine.retrieve
 
-    def timed(ctx, limit, candidates_only=True, essential=None):
+    def timed(*args, **kwargs):
         start = time.perf_counter()
         try:
-            return original(ctx, limit, candidates_only, essential)
+            return original(*args, **kwargs)
         finally:
             calls.append(time.perf_counter() - start)
 
