@@ -298,7 +298,7 @@ def _constant_columns(model, columns: list[str]) -> dict[str, object]:
     defaults of its own (Django applies them), so COPY must send them."""
     fixed = {}
     for f in model._meta.concrete_fields:
-        if f.column in columns or f.primary_key or f.null:
+        if f.column in columns or f.primary_key or f.null or getattr(f, "generated", False):
             continue
         default = f.get_default()
         if default is None:

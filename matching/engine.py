@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import heapq
+import math
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -46,6 +48,10 @@ MAX_QUERY_TERMS = 32
 CPV_LEVELS = (8, 5, 4, 3, 2)
 DISTINCTIVE_SHARE = 0.05  # a word in more than 5 % of the texts does not make a candidate
 DISTINCTIVE_MIN_DOCUMENTS = 200  # ... unless it is in fewer texts than this (small corpora)
+WINDOW_PER_TOP_N = 20  # narrow rows per group the window returns, per shortlisted supplier...
+MIN_WINDOW = 1000  # ... and at least this many
+MIN_DETAILS_BATCH = 64  # the first batch of details read: 2 × N, and at least this many
+TEXT_BITS = 5  # the bound counts the terms' weights in 31 steps of the heaviest (_key_sets)
 
 
 @dataclass
@@ -260,15 +266,43 @@ def _prefix_sets(codes: list[str]) -> dict[str, list[str]]:
     return {f"l{k}": sorted({c[:k] for c in codes}) for k in CPV_LEVELS}
 
 
+def cpv_keys(prefixes) -> list[int]:
+    """The integer keys of CPV prefixes, as the SQL function passerelle_cpv_keys computes them
+    (suppliers.models.CpvKeys): prefix × 10 + its length, so that '35' and '035' differ."""
+    return sorted({int(p) * 10 + len(p) for p in prefixes if p.isdigit() and 2 <= len(p) <= 8})
+
+
+def lexeme_key(lexeme: str) -> int:
+    """A lexeme's integer key, as passerelle_lexeme_keys computes it: the first 32 bits of its
+    MD5, signed. Two lexemes may share a key: counting keys over-counts, never under-counts."""
+    digest = hashlib.md5(lexeme.encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+def _key_sets(ctx: TenderContext) -> dict:
+    """The parameters of the bound on integer keys: the CPV prefix keys per level (%(k<n>)s),
+    and the terms' keys by the bits of their weight (%(s<b>)s), each weight rounded *up* to a
+    multiple of %(quantum)s: summing quantum × 2^b × (keys of set b held) over the bits then
+    bounds the weight of the terms held from above, with TEXT_BITS array intersections
+    instead of one test per term."""
+    levels = {f"k{k}": cpv_keys({c[:k] for c in ctx.codes}) for k in CPV_LEVELS}
+    heaviest = max((t.weight for t in ctx.terms), default=0.0)
+    quantum = heaviest / (2**TEXT_BITS - 1) * (1 + 1e-9) if heaviest > 0 else 1.0
+    units = [(lexeme_key(t.lexeme), math.ceil(t.weight / quantum)) for t in ctx.terms]
+    bits = {f"s{b}": sorted({key for key, n in units if n >> b & 1}) for b in range(TEXT_BITS)}
+    return {**levels, **bits, "quantum": quantum}
+
+
 def _cpv_case(column: str) -> str:
-    """scoring.cpv_pair_value's level, best over the codes: most suppliers share not even the
-    division, so that is tested first (one test instead of five)."""
+    """scoring.cpv_pair_value's level, best over the codes, on integer keys (COLUMN: cpv_keys or
+    reference_cpv_keys): most suppliers share not even the division, so that is tested first
+    (one test instead of five)."""
     *deeper, (broadest, broadest_value) = scoring.CPV_LEVEL_VALUES
     cases = " ".join(
-        f"WHEN {column} && %(l{k})s::varchar[] THEN {value}::float8" for k, value in deeper
+        f"WHEN {column} && %(k{k})s::int4[] THEN {value}::float8" for k, value in deeper
     )
     return (
-        f"(CASE WHEN {column} && %(l{broadest})s::varchar[] "
+        f"(CASE WHEN {column} && %(k{broadest})s::int4[] "
         f"THEN (CASE {cases} ELSE {broadest_value}::float8 END) ELSE 0::float8 END)"
     )
 
@@ -282,6 +316,21 @@ def text_sql(n_terms: int) -> str:
         f"(CASE WHEN p.search_vector @@ %(t{i})s::tsquery THEN %(m{i})s::float8 ELSE 0::float8 END)"
         for i in range(n_terms)
     )
+    return _text_relevance_sql(present)
+
+
+def text_bound_sql(n_terms: int) -> str:
+    """An upper bound of text_sql from the integer keys (see _key_sets): a few intersections
+    per row instead of a test per term; the exact value is computed for the rows scored."""
+    if not n_terms:
+        return "0::float8"
+    present = " + ".join(
+        f"{2**b}::float8 * icount(p.lexeme_keys & %(s{b})s::int4[])" for b in range(TEXT_BITS)
+    )
+    return _text_relevance_sql(f"%(quantum)s::float8 * ({present})")
+
+
+def _text_relevance_sql(present: str) -> str:
     length_factor = (
         f"(CASE WHEN %(avg_length)s <= 0 THEN 1.0 ELSE {scoring.TEXT_K1 + 1.0} / "
         f"(1.0 + {scoring.TEXT_K1} * (1.0 - {scoring.TEXT_B} + {scoring.TEXT_B} * "
@@ -376,24 +425,26 @@ def is_relevant(scored: Scored) -> bool:
 
 # Only constants of this module and SQL built by the functions above are formatted into the
 # SQL (hence the file-wide S608 exemption); every value goes through query parameters.
-# `ranked` computes the bound for every supplier in scope but keeps only (id, eligibility,
-# bound): sorting narrow rows is what makes 100,000 suppliers cheap; the wide columns are read
-# by primary key for the few rows returned.
-RETRIEVAL_SQL = """
-WITH ranked AS (
-    SELECT p.id, {eligible} AS eligible_sql, {bound} AS upper_bound
-    FROM suppliers_supplierprofile p
-    WHERE p.is_live AND p.status = 'approved' {where}
-), chosen AS MATERIALIZED (
-    SELECT * FROM (
-        SELECT r.*, row_number() OVER (PARTITION BY r.eligible_sql
-                                       ORDER BY r.upper_bound DESC, r.id) AS position
-        FROM ranked r
-    ) numbered
-    WHERE position <= %(limit)s
-)
-SELECT c.id, c.eligible_sql, c.upper_bound, c.position,
-       p.organization_id, p.region_id, p.regions_served, p.size_category,
+# The window computes the bound for every supplier in scope but returns only (id, eligibility,
+# bound, position): sorting and sending narrow rows is what makes 100,000 suppliers cheap, so
+# the window can be wide (a second query is rarely needed). What Python needs to score a row is
+# read by primary key (DETAILS_SQL), in batches, for the rows actually scored.
+WINDOW_SQL = """
+SELECT * FROM (
+    SELECT r.*, row_number() OVER (PARTITION BY r.eligible_sql
+                                   ORDER BY r.upper_bound DESC, r.id) AS position
+    FROM (
+        SELECT p.id, {eligible} AS eligible_sql, {bound} AS upper_bound
+        FROM suppliers_supplierprofile p
+        WHERE p.is_live AND p.status = 'approved' {where}
+    ) r
+) numbered
+WHERE position <= %(limit)s
+ORDER BY eligible_sql DESC, upper_bound DESC, id
+"""
+
+DETAILS_SQL = """
+SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
        p.is_startup, p.clearance_level, p.clearance_expires_on, p.eu_controlled,
        p.itar_free, p.trl, p.cpv_codes, p.departements,
        {text} AS text_value, length(p.search_vector) AS doc_length,
@@ -404,14 +455,15 @@ SELECT c.id, c.eligible_sql, c.upper_bound, c.position,
        FROM suppliers_reference f WHERE f.profile_id = p.id) AS refs,
     ARRAY(SELECT t.lexeme FROM unnest(%(lexemes)s::text[]) AS t(lexeme)
           WHERE p.search_vector @@ quote_literal(t.lexeme)::tsquery) AS matched_terms
-FROM chosen c
--- LATERAL: one primary-key lookup per chosen row (a join would scan the whole table).
+FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS c(id, n)
+-- LATERAL: one primary-key lookup per row (a join would scan the whole table).
 CROSS JOIN LATERAL (SELECT * FROM suppliers_supplierprofile q WHERE q.id = c.id OFFSET 0) p
-ORDER BY c.eligible_sql DESC, c.upper_bound DESC, c.id
+ORDER BY c.n
 """
 
-# The score's upper bound (same scale as the weights), per supplier row `p`: CPV, text, region,
-# département, size and interest exactly (as matching.scoring computes them), past performance
+# The score's upper bound (same scale as the weights), per supplier row `p`: CPV, region,
+# département, size and interest exactly (as matching.scoring computes them), text from the
+# integer keys (text_bound_sql: at most a 31st of the heaviest word's weight over), past performance
 # bounded by scoring.past_performance_bound when a reference shares the CPV group, and the
 # preferred certifications at their full weight.
 # Double precision throughout: numeric arithmetic (PostgreSQL's type for 1.0, and for the
@@ -430,7 +482,7 @@ BOUND_SQL = """(
                                WHEN p.size_category = 'eti' THEN 0.3::float8 ELSE 0::float8 END)
   + %(w_interest)s::float8 * (CASE WHEN p.organization_id = ANY(%(interested)s::bigint[])
                                    THEN 1::float8 ELSE 0::float8 END)
-  + %(w_past)s::float8 * (CASE WHEN p.reference_cpv_prefixes && %(l{past_level})s::varchar[] THEN
+  + %(w_past)s::float8 * (CASE WHEN p.reference_cpv_keys && %(k{past_level})s::int4[] THEN
         {experience}::float8
             * (1 - exp(-p.reference_count::float8 / {experience_saturation}::float8))
       + (CASE WHEN {buyer_match} THEN {buyer_share}::float8 * (1 - exp(
@@ -447,14 +499,14 @@ BUYER_MATCH_SQL = (
 
 
 @functools.lru_cache(maxsize=256)
-def retrieval_sql(
+def window_sql(
     n_terms: int, eligible: str, candidates_only: bool, essential: bool, only: str = ""
 ) -> str:
     bound = BOUND_SQL.format(
-        own_cpv=_cpv_case("p.cpv_prefixes"),
-        ref_cpv=_cpv_case("p.reference_cpv_prefixes"),
+        own_cpv=_cpv_case("p.cpv_keys"),
+        ref_cpv=_cpv_case("p.reference_cpv_keys"),
         ref_factor=scoring.REFERENCE_CPV_FACTOR,
-        text=text_sql(n_terms),
+        text=text_bound_sql(n_terms),
         past_level=scoring.PAST_PERFORMANCE_MIN_LEVEL,
         experience=1.0 - scoring.SAME_BUYER_SHARE,
         experience_saturation=scoring.PAST_PERFORMANCE_SATURATION,
@@ -462,10 +514,9 @@ def retrieval_sql(
         buyer_share=scoring.SAME_BUYER_SHARE,
         buyer_saturation=scoring.SAME_BUYER_SATURATION,
     )
-    return RETRIEVAL_SQL.format(
+    return WINDOW_SQL.format(
         eligible=eligible,
         bound=bound,
-        text=text_sql(n_terms),
         where=(
             (ESSENTIAL_WHERE if essential else CANDIDATES_WHERE)
             if candidates_only
@@ -473,6 +524,11 @@ def retrieval_sql(
         )
         + (f"  AND {only}\n" if only else ""),
     )
+
+
+@functools.lru_cache(maxsize=64)
+def details_sql(n_terms: int) -> str:
+    return DETAILS_SQL.format(text=text_sql(n_terms))
 
 
 def _applicable(ctx: TenderContext) -> dict[str, float]:
@@ -492,21 +548,11 @@ def _applicable(ctx: TenderContext) -> dict[str, float]:
     }
 
 
-def retrieve(
-    ctx: TenderContext,
-    limit: int,
-    candidates_only: bool = True,
-    essential: Essential | None = None,
-    eligible_only: bool = False,
-) -> list[dict]:
-    """The LIMIT best eligible and the LIMIT best excluded suppliers by upper bound (eligible
-    first), with what Python needs to score them. CANDIDATES_ONLY: stage 1 (see module doc),
-    widened by ESSENTIAL (stage 1½) when given. ELIGIBLE_ONLY: the eligible ones only, the hard
-    constraints filtering the rows before their bound is computed."""
+def _params(ctx: TenderContext, essential: Essential | None = None) -> dict:
     req = ctx.requirements
     w = _applicable(ctx)
     distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
-    params = {
+    return {
         **_prefix_sets(ctx.codes or ["--"]),
         **{f"t{i}": _quote(t.lexeme) for i, t in enumerate(ctx.terms)},
         **{f"m{i}": t.weight for i, t in enumerate(ctx.terms)},
@@ -538,16 +584,46 @@ def retrieve(
         "w_interest": w["interest"],
         "w_past": w["past_performance"],
         "w_cert": w["certifications"],
-        "limit": limit,
     }
+
+
+def window(
+    ctx: TenderContext,
+    limit: int,
+    candidates_only: bool = True,
+    essential: Essential | None = None,
+    eligible_only: bool = False,
+) -> list[dict]:
+    """The LIMIT best eligible and the LIMIT best excluded suppliers by upper bound (eligible
+    first), as narrow rows (id, eligible_sql, upper_bound, position). CANDIDATES_ONLY: stage 1
+    (see module doc), widened by ESSENTIAL (stage 1½) when given. ELIGIBLE_ONLY: the eligible
+    ones only, the hard constraints filtering the rows before their bound is computed."""
+    req = ctx.requirements
     only = eligible_sql(req, semi_join=True) if eligible_only else ""
-    sql = retrieval_sql(
+    sql = window_sql(
         len(ctx.terms), eligible_sql(req), candidates_only, essential is not None, only
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {**_params(ctx, essential), **_key_sets(ctx), "limit": limit})
         names = [col.name for col in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def details(ctx: TenderContext, ids: list[int]) -> dict[int, dict]:
+    """What score_row needs of these suppliers, by id (read by primary key)."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(details_sql(len(ctx.terms)), {**_params(ctx), "ids": list(ids)})
+        names = [col.name for col in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def retrieve(ctx: TenderContext, limit: int, **options) -> list[dict]:
+    """window() (same OPTIONS) with the details of every row: ready for score_row."""
+    rows = window(ctx, limit, **options)
+    found = details(ctx, [r["id"] for r in rows])
+    return [{**found[r["id"]], **r} for r in rows if r["id"] in found]
 
 
 def outsider_bound(
@@ -713,12 +789,12 @@ def rank(
 def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None, eligible_only=False):
     """Exact top N (eligible, and excluded unless ELIGIBLE_ONLY) within one stage's
     suppliers."""
-    # Generous at first: scanning the candidates costs the same for 100 or 400 rows, and rows
-    # are scored only as long as they can still enter the top N (see _score_group).
-    limit = first_limit or max(8 * top_n, 200)
+    # Generous at first: computing the window costs the same for 100 or 1,000 narrow rows, and
+    # rows are read and scored only as long as they can still enter the top N (_score_group).
+    limit = first_limit or max(WINDOW_PER_TOP_N * top_n, MIN_WINDOW)
     weight_sum = sum(_applicable(ctx).values())
     while True:
-        rows = retrieve(ctx, limit + 1, candidates_only, essential, eligible_only)
+        rows = window(ctx, limit + 1, candidates_only, essential, eligible_only)
         groups: dict[bool, list[dict]] = {True: [], False: []}
         for row in rows:  # in bound order within each group
             groups[bool(row["eligible_sql"])].append(row)
@@ -731,16 +807,30 @@ def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None, eligib
 
 def _score_group(ctx, rows, eligible, top_n, limit, weight_sum) -> tuple[list[Scored], bool]:
     """Score ROWS (one eligibility group, best bound first) until none left can enter the top
-    N: (top N in rank order, whether that is proven)."""
+    N: (top N in rank order, whether that is proven). Their details are read in batches, as
+    far as scoring goes."""
     best: list[tuple[float, int]] = []  # min-heap of (score, -supplier id): the top N so far
     kept: list[Scored] = []
-    for row in rows:
+    loaded: dict[int, dict] = {}
+    batch = max(2 * top_n, MIN_DETAILS_BATCH)
+    for i, row in enumerate(rows):
         bound = 100.0 * float(row["upper_bound"]) / weight_sum if weight_sum else 0.0
-        if len(best) >= top_n and best[0][0] >= bound - 1e-9:
-            return _top(kept, top_n), True  # this row and all after it cannot do better
+        # Scores are rounded to 2 decimals (scoring.total_score): so is what this row can reach
+        # (rounding never goes down with its argument; 1e-7 absorbs SQL's float noise).
+        bound = round(bound + 1e-7, 2)
+        if len(best) >= top_n and best[0][0] > bound + 1e-9:
+            # This row and all after it cannot do better, not even tie (a tie goes to the
+            # lower supplier id, which the bound order does not follow).
+            return _top(kept, top_n), True
         if row["position"] > limit:
             return _top(kept, top_n), False  # the window ends before the answer is proven
-        scored = score_row(ctx, row)
+        if row["id"] not in loaded:
+            loaded.update(details(ctx, [r["id"] for r in rows[i : i + batch]]))
+            batch *= 2
+        found = loaded.get(row["id"])
+        if found is None:  # deleted since the window was read
+            continue
+        scored = score_row(ctx, {**found, **row})
         if scored.eligible != eligible:  # SQL and Python disagree (tests say they do not)
             continue
         kept.append(scored)

@@ -33,6 +33,24 @@ def validate_siret(value: str) -> None:
         )
 
 
+class CpvKeys(models.Func):
+    """The CPV prefixes as integers (prefix × 10 + its length, sorted): the matching engine
+    compares integer arrays several times faster than text arrays. SQL function created by
+    migration suppliers 0006, mirrored by matching.engine.cpv_keys."""
+
+    function = "passerelle_cpv_keys"
+    output_field = ArrayField(models.IntegerField())
+
+
+class LexemeKeys(models.Func):
+    """The search vector's lexemes as 32-bit integers (the first 8 hex digits of their MD5,
+    sorted): the matching engine bounds text relevance by counting them. SQL function created
+    by migration suppliers 0006, mirrored by matching.engine.lexeme_key."""
+
+    function = "passerelle_lexeme_keys"
+    output_field = ArrayField(models.IntegerField())
+
+
 class SizeCategory(models.TextChoices):
     MICRO = "micro", _("Micro-enterprise")
     PME = "pme", _("SME (PME)")
@@ -162,6 +180,23 @@ class SupplierProfile(models.Model):
         models.CharField(max_length=8), default=list, blank=True, editable=False
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same as integers, kept by PostgreSQL itself (generated columns): for the matching
+    # engine's upper bound, computed over thousands of candidates per tender.
+    cpv_keys = models.GeneratedField(
+        expression=CpvKeys("cpv_prefixes"),
+        output_field=ArrayField(models.IntegerField()),
+        db_persist=True,
+    )
+    reference_cpv_keys = models.GeneratedField(
+        expression=CpvKeys("reference_cpv_prefixes"),
+        output_field=ArrayField(models.IntegerField()),
+        db_persist=True,
+    )
+    lexeme_keys = models.GeneratedField(
+        expression=LexemeKeys("search_vector"),
+        output_field=ArrayField(models.IntegerField()),
+        db_persist=True,
+    )
     # How many references, and their clients in lower case: with them the matching engine
     # bounds past performance without reading every candidate's references.
     reference_count = models.PositiveIntegerField(default=0, editable=False)

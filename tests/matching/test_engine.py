@@ -285,13 +285,13 @@ def test_with_few_eligible_suppliers_the_later_stages_read_only_those(
     exhaustive = [s.supplier_id for s in everything if s.eligible and engine.is_relevant(s)]
     assert exhaustive == [suppliers[i].pk for i in (0, 4, 8)]  # one candidate, two outsiders
     calls = []
-    original = engine.retrieve
+    original = engine.window
 
     def spy(ctx, limit, candidates_only=True, essential=None, eligible_only=False):
         calls.append(eligible_only)
         return original(ctx, limit, candidates_only, essential, eligible_only)
 
-    monkeypatch.setattr(engine, "retrieve", spy)
+    monkeypatch.setattr(engine, "window", spy)
     eligible, excluded = engine.rank(ctx, top_n=5)
     assert [s.supplier_id for s in eligible] == exhaustive
     assert calls == [False, True]
@@ -359,13 +359,13 @@ def test_essential_words_keep_only_the_outsiders_that_can_still_enter(
     )
     eligible_all = [s.supplier_id for s in everything if s.eligible and engine.is_relevant(s)]
     calls = []
-    original = engine.retrieve
+    original = engine.window
 
     def spy(ctx, limit, candidates_only=True, essential=None, eligible_only=False):
         calls.append((candidates_only, essential))
         return original(ctx, limit, candidates_only, essential, eligible_only)
 
-    monkeypatch.setattr(engine, "retrieve", spy)
+    monkeypatch.setattr(engine, "window", spy)
     for top_n in range(1, 9):
         eligible, _excluded = engine.rank(ctx, top_n=top_n)
         assert [s.supplier_id for s in eligible] == eligible_all[:top_n], top_n
@@ -396,3 +396,82 @@ def test_essential_terms_leave_out_the_lightest_words_an_outsider_may_hold(make_
     assert without_division < division_only  # with these weights
     assert engine.essential_terms(ctx, division_only) == engine.Essential(("radar",), True)
     assert engine.essential_terms(ctx, engine.outsider_bound(ctx, [], division=False)) is None
+
+
+def test_integer_keys_are_kept_by_postgresql_as_the_engine_computes_them(make_supplier):
+    """The generated columns (suppliers 0006) and their Python mirrors agree, accents and
+    English stems included; a lexeme's key is a stable hash of it."""
+    organization = make_supplier(
+        cpv_codes=["35613000", "72212000"],
+        capability_statement="Drones tactiques, élévation et maintenance des hélicoptères.",
+        keywords=["cyber defence"],
+        references=[("50600000", 2022, "DGA")],
+    )
+    profile = SupplierProfile.objects.get(organization=organization, is_live=True)
+    assert profile.cpv_keys == engine.cpv_keys(profile.cpv_prefixes)
+    assert profile.reference_cpv_keys == engine.cpv_keys(profile.reference_cpv_prefixes)
+    assert 35613000 * 10 + 8 in profile.cpv_keys and 35 * 10 + 2 in profile.cpv_keys
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(search_vector) FROM suppliers_supplierprofile WHERE id = %s",
+            [profile.pk],
+        )
+        lexemes = cursor.fetchone()[0]
+    assert any(not lexeme.isascii() or "elev" in lexeme for lexeme in lexemes)
+    assert profile.lexeme_keys == sorted({engine.lexeme_key(lexeme) for lexeme in lexemes})
+    assert engine.lexeme_key("drone") == engine.lexeme_key("drone") != engine.lexeme_key("dron")
+
+
+def test_the_text_bound_on_integer_keys_is_never_below_the_exact_text(make_supplier, make_tender):
+    """The window ranks by a text bound counted on integer keys (weights rounded up to 31
+    steps of the heaviest): never below the exact text relevance, and close to it."""
+    statements = [
+        "Drones tactiques et radar",
+        "Maintenance radar, formation",
+        "Drones, maintenance, logistique, formation, radar aéroporté",
+        "Logiciels embarqués",
+        "Capteurs hyperspectraux pour drones",
+        "Services généraux",
+    ]
+    for statement in statements:
+        make_supplier(cpv_codes=["35613000"], capability_statement=statement)
+    engine.refresh_term_stats()
+    tender = make_tender(
+        title="Drones tactiques et capteurs hyperspectraux",
+        description="Maintenance radar et formation, logistique aéroportée.",
+    )
+    ctx = engine.tender_context(tender)
+    assert len({round(t.weight, 6) for t in ctx.terms}) > 2  # weights that need rounding
+    n = len(ctx.terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {engine.text_sql(n)}, {engine.text_bound_sql(n)} "  # noqa: S608
+            "FROM suppliers_supplierprofile p WHERE p.is_live",
+            {**engine._params(ctx), **engine._key_sets(ctx)},
+        )
+        pairs = cursor.fetchall()
+    assert len(pairs) == len(statements)
+    assert any(exact > 0 for exact, _bound in pairs)
+    for exact, bound in pairs:
+        assert exact - 1e-9 <= bound <= exact + n / 31 / scoring.TEXT_FULL + 1e-9
+
+
+def test_a_tie_at_the_nth_score_goes_to_the_lower_supplier_id_past_a_rounded_bound(
+    monkeypatch, make_tender
+):
+    """Scores are rounded to 2 decimals, so a row whose bound is 65.026 can score 65.03: it must
+    still be scored when the N-th best is 65.03, and win the tie with its lower supplier id."""
+    ctx = engine.tender_context(make_tender(title="x"))
+    scores = {1: 65.03, 2: 65.03}  # profile id → rounded exact score (supplier id = profile id)
+    monkeypatch.setattr(engine, "details", lambda ctx, ids: {i: {"id": i} for i in ids})
+    monkeypatch.setattr(
+        engine,
+        "score_row",
+        lambda ctx, row: engine.Scored(row["id"], row["id"], scores[row["id"]], True, [], []),
+    )
+    rows = [  # best bound first: supplier 2's bound is exact, supplier 1's is just below 65.03
+        {"id": 2, "eligible_sql": True, "upper_bound": 65.03, "position": 1},
+        {"id": 1, "eligible_sql": True, "upper_bound": 65.026, "position": 2},
+    ]
+    top, proven = engine._score_group(ctx, rows, True, 1, 10, 100.0)
+    assert proven and [s.supplier_id for s in top] == [1]

@@ -64,23 +64,29 @@ def scratch_database(name: str, keep: bool = False) -> Iterator[bool]:
 
 
 @contextmanager
-def retrieval_probe() -> Iterator[list[float]]:
-    """Time every engine.retrieve call (the SQL part of a rebuild) while the block runs."""
-    calls: list[float] = []
-    original = engine.retrieve
+def retrieval_probe() -> Iterator[dict[str, list[float]]]:
+    """Time every engine.window call (the query that ranks the suppliers by bound) and every
+    engine.details call (reading the rows scored) while the block runs."""
+    calls: dict[str, list[float]] = {"window": [], "details": []}
+    originals = {name: getattr(engine, name) for name in calls}
 
-    def timed(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            calls.append(time.perf_counter() - start)
+    def timed(name):
+        def call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return originals[name](*args, **kwargs)
+            finally:
+                calls[name].append(time.perf_counter() - start)
 
-    engine.retrieve = timed
+        return call
+
+    for name in calls:
+        setattr(engine, name, timed(name))
     try:
         yield calls
     finally:
-        engine.retrieve = original
+        for name, original in originals.items():
+            setattr(engine, name, original)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -193,7 +199,7 @@ class Command(BaseCommand):
         warmup, measured = tenders[:WARMUP_TENDERS], tenders[WARMUP_TENDERS:]
         for tender in warmup:
             self.rebuild(tender)
-        with retrieval_probe() as retrieve_calls:
+        with retrieval_probe() as calls:
             times = self.timed_each(measured, self.rebuild, "engine")
         candidates = [candidate_count(t) for t in measured]
         sample = measured[: self.options["naive_sample"]]
@@ -212,8 +218,10 @@ class Command(BaseCommand):
             "naive_same_top_n": same_top_n,
             "candidates_p50": round(percentile(candidates, 0.5)),
             "candidates_max": max(candidates),
-            "retrieve_calls": len(retrieve_calls),
-            "retrieve_p50_ms": round(1000 * percentile(retrieve_calls, 0.5), 1),
+            "window_calls": len(calls["window"]),
+            "window_p50_ms": round(1000 * percentile(calls["window"], 0.5), 1),
+            "details_calls": len(calls["details"]),
+            "details_p50_ms": round(1000 * percentile(calls["details"], 0.5), 1),
         }
 
     def measure_naive(self, sample: list[Tender]) -> tuple[list[float], bool]:
