@@ -669,9 +669,9 @@ def generate_tenders(maker: SupplierMaker, count: int) -> list[int]:
 
 def _naive_row(profile: SupplierProfile, ctx: engine.TenderContext, interested: set[int]) -> dict:
     """The facts of one ORM-loaded profile, in the shape engine.score_row reads; text
-    relevance computed in Python from the profile's lexemes (the engine does it in SQL)."""
-    own = set(profile.lexemes or ())
-    present = sum(t.weight for t in ctx.terms if t.lexeme in own)
+    matched terms and phrases found in Python from the profile's lexemes and their positions (the
+    engine asks PostgreSQL)."""
+    positions = profile.positions or {}
     return {
         "id": profile.pk,
         "organization_id": profile.organization_id,
@@ -689,10 +689,9 @@ def _naive_row(profile: SupplierProfile, ctx: engine.TenderContext, interested: 
         "cpv_codes": profile.cpv_codes,
         "refs": [(r.cpv_code, r.year, r.client) for r in profile.references.all()],
         "interested": profile.organization_id in interested,
-        "text_value": scoring.text_relevance(
-            present, ctx.total_term_weight, len(own), ctx.average_length
-        ),
-        "matched_terms": [t.lexeme for t in ctx.terms if t.lexeme in own],
+        "doc_length": len(positions),
+        "matched_terms": [t.lexeme for t in ctx.terms if t.lexeme in positions],
+        "matched_phrases": [i for i, ph in enumerate(ctx.phrases) if ph.found_in(positions)],
     }
 
 
@@ -701,7 +700,13 @@ def naive_profiles():
     lexemes of its text."""
     return (
         SupplierProfile.objects.filter(is_live=True, status=SupplierProfile.Status.APPROVED)
-        .annotate(lexemes=RawSQL("tsvector_to_array(search_vector)", []))
+        .annotate(
+            positions=RawSQL(
+                "(SELECT json_object_agg(lexeme, coalesce(positions, '{}'))"
+                " FROM unnest(search_vector))",
+                [],
+            )
+        )
         .prefetch_related("certifications", "references")
     )
 

@@ -33,6 +33,7 @@ import datetime
 import functools
 import hashlib
 import heapq
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -52,6 +53,8 @@ WINDOW_PER_TOP_N = 20  # narrow rows per group the window returns, per shortlist
 MIN_WINDOW = 1000  # ... and at least this many
 MIN_DETAILS_BATCH = 64  # the first batch of details read: 2 × N, and at least this many
 TEXT_BITS = 5  # the bound counts the terms' weights in 31 steps of the heaviest (_key_sets)
+MAX_PHRASES = 32  # the tender's heaviest word pairs kept (scoring.PHRASE_SHARE)
+PHRASE_MAX_GAP = 1  # adjacent words only; across up to 2 stop words: DECP MRR same, hit@10 lower
 
 
 @dataclass
@@ -60,6 +63,32 @@ class Term:
     word: str  # a word of the tender that gave it, for explanations
     weight: float  # idf × weight in the tender
     distinctive: bool
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Two words that follow each other in the tender, DISTANCE positions apart (stop words in
+    between count), each as its French and English lexemes among the tender's terms."""
+
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    distance: int
+    words: str  # as the tender writes them, for explanations
+    weight: float  # the lighter word's weight: a pair is as telling as its weaker word
+
+    @property
+    def tsquery(self) -> str:
+        def alternatives(lexemes: tuple[str, ...]) -> str:
+            return "(" + " | ".join(_quote(lexeme) for lexeme in lexemes) + ")"
+
+        return f"{alternatives(self.first)} <{self.distance}> {alternatives(self.second)}"
+
+    def found_in(self, positions: dict[str, list[int]]) -> bool:
+        """Whether a text whose lexemes are at POSITIONS holds the pair (as tsquery does)."""
+        starts = {p for lexeme in self.first for p in positions.get(lexeme, ())}
+        return any(
+            p - self.distance in starts for lexeme in self.second for p in positions.get(lexeme, ())
+        )
 
 
 @dataclass
@@ -75,10 +104,28 @@ class TenderContext:
     average_length: float = 0.0
     interested: list[int] = field(default_factory=list)  # organization ids
     labels: dict[str, str] = field(default_factory=dict)  # extra labels (a follow's regions)
+    phrases: list[Phrase] = field(default_factory=list)
 
     @property
     def total_term_weight(self) -> float:
         return sum(t.weight for t in self.terms)
+
+    @property
+    def total_phrase_weight(self) -> float:
+        return sum(ph.weight for ph in self.phrases)
+
+    def text_value(self, matched_terms, matched_phrases, length: int) -> float:
+        """scoring.text_relevance of a text holding these terms (lexemes) and phrases (their
+        indexes in self.phrases), LENGTH distinct words long."""
+        held = set(matched_terms)
+        return scoring.text_relevance(
+            sum(t.weight for t in self.terms if t.lexeme in held),
+            self.total_term_weight,
+            length,
+            self.average_length,
+            sum(self.phrases[i].weight for i in set(matched_phrases)),
+            self.total_phrase_weight,
+        )
 
 
 @dataclass
@@ -134,6 +181,11 @@ def tender_context(tender, weights: dict | None = None, follow=None) -> TenderCo
     override = tender.weight_overrides.filter(organization__isnull=True).first()
     text = f"{tender.title} {tender.title} {lot_text} {tender.description}"
     terms, average_length = tender_terms(text)
+    segments = [
+        tender.title,
+        *(t for lot in tender.lots.values_list("title", "description") for t in lot),
+        tender.description,
+    ]
     return TenderContext(
         tender_id=tender.pk,
         codes=requirements.cpv_codes,
@@ -153,6 +205,7 @@ def tender_context(tender, weights: dict | None = None, follow=None) -> TenderCo
         average_length=average_length,
         interested=list(tender.interests.values_list("organization_id", flat=True)),
         labels=labels,
+        phrases=tender_phrases(segments, terms),
     )
 
 
@@ -182,11 +235,14 @@ WITH lexemes AS (
     WHERE length(lexeme) > 2
     GROUP BY lexeme
 ), words AS (
+    -- Each word of the text through each configuration (ts_debug would show the unaccent
+    -- filter's output, not the stem): the shortest word giving a lexeme stands for it.
     SELECT DISTINCT ON (lexeme) lexeme, lower(token) AS word FROM (
-        SELECT token, unnest(lexemes) AS lexeme FROM ts_debug('fr_unaccent', %(text)s)
-        UNION ALL
-        SELECT token, unnest(lexemes) FROM ts_debug('en_unaccent', %(text)s)
-    ) s ORDER BY lexeme, length(token)
+        SELECT d.token, v.lexeme
+        FROM ts_parse('default', %(text)s) AS d(tokid, token),
+             LATERAL (SELECT lexeme FROM unnest(to_tsvector('fr_unaccent', d.token))
+                      UNION SELECT lexeme FROM unnest(to_tsvector('en_unaccent', d.token))) v
+    ) s ORDER BY lexeme, length(token), token
 )
 SELECT l.lexeme, coalesce(w.word, l.lexeme), l.occurrences, coalesce(t.documents, 0),
        c.documents, c.average_length
@@ -218,6 +274,56 @@ def tender_terms(text: str) -> tuple[list[Term], float]:
     ]
     terms.sort(key=lambda t: (-t.weight, t.lexeme))
     return terms[:MAX_QUERY_TERMS], float(average_length or 0.0)
+
+
+# The lexemes at each position of each segment of the tender's text (title, lots, description,
+# line by line: a pair never spans two of them), in French and in English.
+POSITIONS_SQL = """
+SELECT x.n, v.config, pos, v.lexeme
+FROM unnest(%(segments)s::text[]) WITH ORDINALITY AS x(segment, n),
+     LATERAL (SELECT 'fr' AS config, * FROM unnest(to_tsvector('fr_unaccent', x.segment))
+              UNION ALL
+              SELECT 'en', * FROM unnest(to_tsvector('en_unaccent', x.segment))) v,
+     LATERAL unnest(v.positions) AS pos
+ORDER BY x.n, v.config, pos, v.lexeme
+"""
+
+
+def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
+    """The pairs of the tender's terms that follow each other in SEGMENTS, in French or in
+    English (at most PHRASE_MAX_GAP positions apart: stop words take a position), each word
+    with its lexemes in both languages; heaviest first, at most MAX_PHRASES."""
+    lines = [line for segment in segments for line in (segment or "").splitlines() if line.strip()]
+    if not lines or not terms:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(POSITIONS_SQL, {"segments": lines})
+        rows = cursor.fetchall()
+    by_lexeme = {t.lexeme: t for t in terms}
+    at: dict[tuple[int, int], set[str]] = {}  # (segment, position) → the terms there
+    sequences: dict[tuple[int, str], list[tuple[int, str]]] = {}  # (segment, language) → words
+    for n, config, pos, lexeme in rows:
+        sequences.setdefault((n, config), []).append((pos, lexeme))
+        if lexeme in by_lexeme:
+            at.setdefault((n, pos), set()).add(lexeme)
+    phrases: dict[str, Phrase] = {}
+    for (n, _config), sequence in sequences.items():
+        for (pos, _lexeme), (next_pos, _next) in itertools.pairwise(sequence):
+            first, second = at.get((n, pos)), at.get((n, next_pos))
+            if not first or not second or next_pos - pos > PHRASE_MAX_GAP or first & second:
+                continue
+            first_terms = sorted((by_lexeme[x] for x in first), key=lambda t: -t.weight)
+            second_terms = sorted((by_lexeme[x] for x in second), key=lambda t: -t.weight)
+            phrase = Phrase(
+                tuple(sorted(first)),
+                tuple(sorted(second)),
+                next_pos - pos,
+                f"{first_terms[0].word} {second_terms[0].word}",
+                min(first_terms[0].weight, second_terms[0].weight),
+            )
+            phrases.setdefault(phrase.tsquery, phrase)
+    kept = sorted(phrases.values(), key=lambda ph: (-ph.weight, ph.tsquery))
+    return kept[:MAX_PHRASES]
 
 
 @transaction.atomic
@@ -305,18 +411,6 @@ def _cpv_case(column: str) -> str:
         f"(CASE WHEN {column} && %(k{broadest})s::int4[] "
         f"THEN (CASE {cases} ELSE {broadest_value}::float8 END) ELSE 0::float8 END)"
     )
-
-
-def text_sql(n_terms: int) -> str:
-    """scoring.text_relevance in SQL, over the tender's N_TERMS terms (%(t<i>)s, %(m<i>)s)."""
-    if not n_terms:
-        return "0::float8"
-    # float8 throughout: numeric arithmetic would cost a third more on 20,000 rows.
-    present = " + ".join(
-        f"(CASE WHEN p.search_vector @@ %(t{i})s::tsquery THEN %(m{i})s::float8 ELSE 0::float8 END)"
-        for i in range(n_terms)
-    )
-    return _text_relevance_sql(present)
 
 
 def text_bound_sql(n_terms: int) -> str:
@@ -447,14 +541,16 @@ DETAILS_SQL = """
 SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
        p.is_startup, p.clearance_level, p.clearance_expires_on, p.eu_controlled,
        p.itar_free, p.trl, p.cpv_codes, p.departements,
-       {text} AS text_value, length(p.search_vector) AS doc_length,
+       length(p.search_vector) AS doc_length,
        p.organization_id = ANY(%(interested)s::bigint[]) AS interested,
     (SELECT coalesce(json_agg(json_build_array(x.type, x.expires_on)), '[]')
        FROM suppliers_certification x WHERE x.profile_id = p.id) AS certifications,
     (SELECT coalesce(json_agg(json_build_array(f.cpv_code, f.year, f.client)), '[]')
        FROM suppliers_reference f WHERE f.profile_id = p.id) AS refs,
     ARRAY(SELECT t.lexeme FROM unnest(%(lexemes)s::text[]) AS t(lexeme)
-          WHERE p.search_vector @@ quote_literal(t.lexeme)::tsquery) AS matched_terms
+          WHERE p.search_vector @@ quote_literal(t.lexeme)::tsquery) AS matched_terms,
+    ARRAY(SELECT x.i - 1 FROM unnest(%(phrases)s::tsquery[]) WITH ORDINALITY AS x(query, i)
+          WHERE p.search_vector @@ x.query) AS matched_phrases
 FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS c(id, n)
 -- LATERAL: one primary-key lookup per row (a join would scan the whole table).
 CROSS JOIN LATERAL (SELECT * FROM suppliers_supplierprofile q WHERE q.id = c.id OFFSET 0) p
@@ -524,11 +620,6 @@ def window_sql(
         )
         + (f"  AND {only}\n" if only else ""),
     )
-
-
-@functools.lru_cache(maxsize=64)
-def details_sql(n_terms: int) -> str:
-    return DETAILS_SQL.format(text=text_sql(n_terms))
 
 
 def _applicable(ctx: TenderContext) -> dict[str, float]:
@@ -614,7 +705,8 @@ def details(ctx: TenderContext, ids: list[int]) -> dict[int, dict]:
     if not ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(details_sql(len(ctx.terms)), {**_params(ctx), "ids": list(ids)})
+        params = {**_params(ctx), "ids": list(ids), "phrases": [ph.tsquery for ph in ctx.phrases]}
+        cursor.execute(DETAILS_SQL, params)
         names = [col.name for col in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
@@ -734,9 +826,10 @@ def score_row(ctx: TenderContext, row: dict) -> Scored:
             req.cpv_codes, facts.cpv_codes, [r[0] for r in facts.references if r[0]], w["cpv"]
         ),
         scoring.text_component(
-            float(row["text_value"]),
+            ctx.text_value(row["matched_terms"], row["matched_phrases"], row["doc_length"] or 0),
             [words.get(term, term) for term in row["matched_terms"]],
             w["text"],
+            [ctx.phrases[i].words for i in row["matched_phrases"]],
         ),
         scoring.past_performance_component(
             req.cpv_codes, facts.references, req.buyer_name, ctx.current_year, w["past_performance"]

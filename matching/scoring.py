@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 
 DEFAULT_WEIGHTS = {
     "cpv": 35.0,
@@ -79,6 +79,13 @@ TEXT_K1 = 1.2
 TEXT_B = 0.0
 TEXT_FULL = 0.6  # DECP evaluation: 0.4 → hit@10 0.479, 0.6 → 0.491, 0.8 → 0.464
 TERM_WEIGHT_CAP = 3
+# Word order: a share of the text relevance goes to the tender's word pairs (matching.engine.
+# Phrase: "véhicule blindé", "maintien en condition") that the text holds too, so that a text
+# holding "véhicules blindés" ranks above one holding "véhicules" and, elsewhere, "blindés".
+# It can only lower the relevance (the words' share caps the pairs'), so the bounds on words
+# alone stay bounds. DECP evaluation (hit@10 / MRR): 2019 split 0.496 / 0.284 → 0.510 / 0.284,
+# second half of 2018 0.620 / 0.366 → 0.625 / 0.368; a share of 0.3: 0.502 / 0.284, 0.620 / 0.371.
+PHRASE_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -352,36 +359,54 @@ def text_length_factor(length: int, average_length: float) -> float:
 
 
 def text_relevance(
-    present_weight: float, total_weight: float, length: int, average_length: float
+    present_weight: float,
+    total_weight: float,
+    length: int,
+    average_length: float,
+    phrase_weight: float = 0.0,
+    total_phrase_weight: float = 0.0,
 ) -> float:
     """PRESENT_WEIGHT: the summed idf × tender weight of the tender's words that the supplier's
-    text contains (out of TOTAL_WEIGHT); LENGTH: its number of distinct words. In [0, 1]. The
-    engine computes the same expression in SQL (matching.engine.text_sql)."""
+    text contains (out of TOTAL_WEIGHT); LENGTH: its number of distinct words; PHRASE_WEIGHT:
+    the weight of the tender's word pairs it holds (out of TOTAL_PHRASE_WEIGHT; a tender with
+    no pair gives nothing for them). In [0, 1]. The engine bounds it in SQL from the words
+    alone (matching.engine.text_bound_sql)."""
     if total_weight <= 0 or present_weight <= 0:
         return 0.0
     share = present_weight / total_weight
+    phrases = phrase_weight / total_phrase_weight if total_phrase_weight > 0 else 0.0
+    share = (1.0 - PHRASE_SHARE) * share + PHRASE_SHARE * min(share, phrases)
     return min(1.0, share * text_length_factor(length, average_length) / TEXT_FULL)
 
 
-def text_component(value: float, matched_terms: Sequence[str], weight: float) -> Component:
-    """VALUE is text_relevance of the supplier's text against the tender's words."""
+def text_component(
+    value: float, matched_terms: Sequence[str], weight: float, matched_phrases: Sequence[str] = ()
+) -> Component:
+    """VALUE is text_relevance of the supplier's text against the tender's words and phrases;
+    the explanation names the phrases first, then the words (five in all)."""
     value = min(max(value, 0.0), 1.0)
     if value < 0.01:
         return Component(
             "text", 0.0, weight, Msg(gettext_noop("capability statement does not echo the tender"))
         )
-    terms = ", ".join(matched_terms[:5])
-    return Component(
-        "text",
-        value,
-        weight,
-        Msg(
-            gettext_noop("capability statement matches the tender's words (%(terms)s)"),
-            {"terms": terms},
+    shown = list(matched_phrases[:5])
+    in_phrases = {word for phrase in shown for word in phrase.split()}
+    shown += [term for term in matched_terms if term not in in_phrases][: 5 - len(shown)]
+    terms = ", ".join(shown)
+    if matched_phrases:
+        message = gettext_noop(
+            "capability statement matches the tender's words and phrases (%(terms)s)"
         )
-        if terms
-        else Msg(gettext_noop("capability statement matches the tender's words")),
-    )
+    elif terms:
+        message = gettext_noop("capability statement matches the tender's words (%(terms)s)")
+    else:
+        return Component(
+            "text",
+            value,
+            weight,
+            Msg(gettext_noop("capability statement matches the tender's words")),
+        )
+    return Component("text", value, weight, Msg(message, {"terms": terms}))
 
 
 def past_performance_component(

@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from matching import bench, engine, scoring, services
 from matching.models import Match
@@ -445,12 +446,18 @@ def test_the_text_bound_on_integer_keys_is_never_below_the_exact_text(make_suppl
     n = len(ctx.terms)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {engine.text_sql(n)}, {engine.text_bound_sql(n)} "  # noqa: S608
+            f"SELECT p.id, {engine.text_bound_sql(n)} "  # noqa: S608
             "FROM suppliers_supplierprofile p WHERE p.is_live",
             {**engine._params(ctx), **engine._key_sets(ctx)},
         )
-        pairs = cursor.fetchall()
+        bounds = dict(cursor.fetchall())
+    rows = engine.details(ctx, list(bounds))
+    pairs = [
+        (ctx.text_value(r["matched_terms"], r["matched_phrases"], r["doc_length"]), bounds[i])
+        for i, r in rows.items()
+    ]
     assert len(pairs) == len(statements)
+    assert ctx.phrases and any(r["matched_phrases"] for r in rows.values())
     assert any(exact > 0 for exact, _bound in pairs)
     for exact, bound in pairs:
         assert exact - 1e-9 <= bound <= exact + n / 31 / scoring.TEXT_FULL + 1e-9
@@ -475,3 +482,35 @@ def test_a_tie_at_the_nth_score_goes_to_the_lower_supplier_id_past_a_rounded_bou
     ]
     top, proven = engine._score_group(ctx, rows, True, 1, 10, 100.0)
     assert proven and [s.supplier_id for s in top] == [1]
+
+
+def test_a_text_holding_the_tenders_phrase_ranks_above_one_holding_its_words_apart(
+    make_supplier, make_tender
+):
+    together = make_supplier(
+        cpv_codes=["35613000"], capability_statement="Maintenance de véhicules blindés légers."
+    )
+    apart = make_supplier(
+        cpv_codes=["35613000"],
+        capability_statement="Maintenance de véhicules. Conception de blindages légers.",
+    )
+    engine.refresh_term_stats()
+    tender = make_tender(
+        title="Maintien en condition des véhicules blindés",
+        description="Véhicules\nlégers de liaison.",
+        lots=["Lot blindés"],
+    )
+    ctx = engine.tender_context(tender)
+    shown = {ph.words for ph in ctx.phrases}
+    assert "véhicules blindés" in shown or "véhicule blindé" in shown
+    # A pair never spans a line break, nor the end of one part and the start of another.
+    assert not any(ph.words.startswith("véhicul") and "lég" in ph.words for ph in ctx.phrases)
+    assert not any(ph.words.startswith("blind") for ph in ctx.phrases)
+    eligible, _excluded = engine.rank(ctx)
+    assert [s.supplier_id for s in eligible] == [together.pk, apart.pk]
+    with translation.override("en"):
+        explained = str(next(c for c in eligible[0].components if c.name == "text").explanation)
+    assert "words and phrases (véhicule" in explained  # words as written, not stems
+    assert "phrases" not in str(
+        next(c for c in eligible[1].components if c.name == "text").explanation
+    )

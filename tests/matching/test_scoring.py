@@ -94,8 +94,8 @@ def test_idf_weighs_rare_words_more_and_never_negative():
 
 
 def test_text_relevance_rewards_coverage():
-    # Half the tender's weight, in a text of average length.
-    half = s.text_relevance(5.0, 10.0, 30, 30.0)
+    # Half the tender's weight, in a text of average length, holding half its phrases too.
+    half = s.text_relevance(5.0, 10.0, 30, 30.0, 2.0, 4.0)
     assert half == pytest.approx(0.5 / s.TEXT_FULL)
     assert s.text_relevance(0.0, 10.0, 30, 30.0) == 0
     assert s.text_relevance(10.0, 10.0, 30, 30.0) == 1  # capped
@@ -103,11 +103,35 @@ def test_text_relevance_rewards_coverage():
     assert s.text_relevance(3.0, 10.0, 10, 30.0) == s.text_relevance(3.0, 10.0, 300, 30.0)
 
 
+def test_phrases_raise_text_relevance_up_to_the_words_share_only():
+    words_only = s.text_relevance(5.0, 10.0, 30, 30.0, 0.0, 4.0)
+    assert words_only == pytest.approx((1 - s.PHRASE_SHARE) * 0.5 / s.TEXT_FULL)
+    some = s.text_relevance(5.0, 10.0, 30, 30.0, 1.0, 4.0)
+    assert words_only < some < s.text_relevance(5.0, 10.0, 30, 30.0, 2.0, 4.0)
+    # Every phrase held counts no more than the words' share: never above words and phrases
+    # held in the same proportion, so a bound on the words alone stays a bound.
+    assert s.text_relevance(5.0, 10.0, 30, 30.0, 4.0, 4.0) == pytest.approx(0.5 / s.TEXT_FULL)
+    # A tender without phrases: the words' part only; no word, nothing.
+    assert s.text_relevance(5.0, 10.0, 30, 30.0) == words_only
+    assert s.text_relevance(0.0, 10.0, 30, 30.0, 4.0, 4.0) == 0
+
+
+@translation.override("en")
+def test_the_text_explanation_names_phrases_first():
+    c = s.text_component(0.5, ["véhicule", "blindé", "radar"], 25, ["véhicule blindé"])
+    assert str(c.explanation) == (
+        "capability statement matches the tender's words and phrases (véhicule blindé, radar)"
+    )
+    with translation.override("fr"):
+        assert "expressions" in str(c.explanation)
+    assert "phrases" not in str(s.text_component(0.5, ["radar"], 25).explanation)
+
+
 def test_text_relevance_can_penalise_long_texts(monkeypatch):
     monkeypatch.setattr(s, "TEXT_B", 0.75)
     short, long = s.text_relevance(3.0, 10.0, 10, 30.0), s.text_relevance(3.0, 10.0, 300, 30.0)
     assert short > s.text_relevance(3.0, 10.0, 30, 30.0) > long > 0
-    assert s.text_relevance(3.0, 10.0, 300, 0.0) == pytest.approx(0.3 / s.TEXT_FULL)
+    assert s.text_relevance(3.0, 10.0, 300, 0.0, 1.0, 1.0) == pytest.approx(0.3 / s.TEXT_FULL)
     assert s.text_length_factor(30, 30.0) == pytest.approx(1.0)
 
 
