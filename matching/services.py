@@ -4,6 +4,8 @@ extra requirements, per-organization statuses and notes with their history, cont
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,7 +96,7 @@ def shortlist_rebuild(*, tender, follow=None, top_n: int = engine.DEFAULT_TOP_N)
     if changed:
         # Ranks are unique per tender: park the moving rows out of the way, then write them.
         Match.objects.filter(pk__in=[m.pk for m in changed]).update(rank=None, eligible=False)
-        Match.objects.bulk_update(changed, FIELDS + ["computed_at", "engine_version"])
+        _write_changed(changed, now)
     Match.objects.bulk_create(created)
     return {
         "created": len(created),
@@ -102,6 +104,36 @@ def shortlist_rebuild(*, tender, follow=None, top_n: int = engine.DEFAULT_TOP_N)
         "unchanged": unchanged,
         "deleted": len(stale),
     }
+
+
+# One statement for every changed row: bulk_update's CASE per field and row cost ~300 ms of
+# Python for a 100-row shortlist (a nightly run after an engine upgrade changes every row).
+_UPDATE_MATCHES_SQL = """
+UPDATE matching_match m
+SET score = v.score, rank = v.rank, eligible = v.eligible, components = v.components::jsonb,
+    constraints = v.constraints::jsonb, computed_at = %(now)s, engine_version = %(version)s
+FROM unnest(%(ids)s::bigint[], %(scores)s::float8[], %(ranks)s::int4[], %(eligible)s::bool[],
+            %(components)s::text[], %(constraints)s::text[])
+     AS v(id, score, rank, eligible, components, constraints)
+WHERE m.id = v.id
+"""
+
+
+def _write_changed(changed: list[Match], now) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPDATE_MATCHES_SQL,
+            {
+                "now": now,
+                "version": scoring.ENGINE_VERSION,
+                "ids": [m.pk for m in changed],
+                "scores": [m.score for m in changed],
+                "ranks": [m.rank for m in changed],
+                "eligible": [m.eligible for m in changed],
+                "components": [json.dumps(m.components) for m in changed],
+                "constraints": [json.dumps(m.constraints) for m in changed],
+            },
+        )
 
 
 def supplier_matches_remove(*, organization: Organization) -> int:

@@ -129,10 +129,14 @@ def test_ranks_move_without_colliding_when_a_supplier_overtakes(
     )
     tender.region_id = "53"
     tender.save()
-    services.shortlist_rebuild(tender=tender)
+    assert services.shortlist_rebuild(tender=tender)["updated"] == 2
     ranks = dict(Match.objects.values_list("supplier_id", "rank"))
     assert sorted(ranks.values()) == [1, 2]
     assert ranks[first.pk] != ranks[second.pk]
+    # What the one-statement update wrote reads back as what the engine computes.
+    assert services.shortlist_rebuild(tender=tender)["unchanged"] == 2
+    moved = Match.objects.get(supplier=second)
+    assert moved.engine_version == scoring.ENGINE_VERSION and moved.components[0]["explanation"]
 
 
 def test_a_suspended_supplier_leaves_every_shortlist(make_supplier, make_tender, moderator):
