@@ -239,7 +239,7 @@ WITH lexemes AS (
     -- filter's output, not the stem): the shortest word giving a lexeme stands for it.
     SELECT DISTINCT ON (lexeme) lexeme, lower(token) AS word FROM (
         SELECT d.token, v.lexeme
-        FROM ts_parse('default', %(text)s) AS d(tokid, token),
+        FROM (SELECT DISTINCT token FROM ts_parse('default', %(text)s)) AS d,
              LATERAL (SELECT lexeme FROM unnest(to_tsvector('fr_unaccent', d.token))
                       UNION SELECT lexeme FROM unnest(to_tsvector('en_unaccent', d.token))) v
     ) s ORDER BY lexeme, length(token), token
