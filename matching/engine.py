@@ -290,9 +290,9 @@ ORDER BY x.n, v.config, pos, v.lexeme
 
 
 def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
-    """The pairs of the tender's terms that follow each other in SEGMENTS, in French or in
-    English (at most PHRASE_MAX_GAP positions apart: stop words take a position), each word
-    with its lexemes in both languages; heaviest first, at most MAX_PHRASES."""
+    """The pairs of the tender's terms that follow each other in SEGMENTS (at most
+    PHRASE_MAX_GAP positions apart: stop words take a position), each word with its lexemes in
+    both languages; heaviest first, at most MAX_PHRASES."""
     lines = [line for segment in segments for line in (segment or "").splitlines() if line.strip()]
     if not lines or not terms:
         return []
@@ -301,27 +301,31 @@ def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
         rows = cursor.fetchall()
     by_lexeme = {t.lexeme: t for t in terms}
     at: dict[tuple[int, int], set[str]] = {}  # (segment, position) → the terms there
-    sequences: dict[tuple[int, str], list[tuple[int, str]]] = {}  # (segment, language) → words
+    languages: dict[tuple[int, int], set[str]] = {}  # (segment, position) → configurations
     for n, config, pos, lexeme in rows:
-        sequences.setdefault((n, config), []).append((pos, lexeme))
+        languages.setdefault((n, pos), set()).add(config)
         if lexeme in by_lexeme:
             at.setdefault((n, pos), set()).add(lexeme)
+    # Words are the positions both languages keep: a French stop word that English keeps
+    # ("sur", "les") is no word of a French text, and the reverse.
+    words = sorted(key for key, configs in languages.items() if len(configs) == 2)
     phrases: dict[str, Phrase] = {}
-    for (n, _config), sequence in sequences.items():
-        for (pos, _lexeme), (next_pos, _next) in itertools.pairwise(sequence):
-            first, second = at.get((n, pos)), at.get((n, next_pos))
-            if not first or not second or next_pos - pos > PHRASE_MAX_GAP or first & second:
-                continue
-            first_terms = sorted((by_lexeme[x] for x in first), key=lambda t: -t.weight)
-            second_terms = sorted((by_lexeme[x] for x in second), key=lambda t: -t.weight)
-            phrase = Phrase(
-                tuple(sorted(first)),
-                tuple(sorted(second)),
-                next_pos - pos,
-                f"{first_terms[0].word} {second_terms[0].word}",
-                min(first_terms[0].weight, second_terms[0].weight),
-            )
-            phrases.setdefault(phrase.tsquery, phrase)
+    for (n, pos), (next_n, next_pos) in itertools.pairwise(words):
+        first, second = at.get((n, pos)), at.get((next_n, next_pos))
+        if next_n != n or next_pos - pos > PHRASE_MAX_GAP or not first or not second:
+            continue
+        if first & second:
+            continue
+        first_terms = sorted((by_lexeme[x] for x in first), key=lambda t: -t.weight)
+        second_terms = sorted((by_lexeme[x] for x in second), key=lambda t: -t.weight)
+        phrase = Phrase(
+            tuple(sorted(first)),
+            tuple(sorted(second)),
+            next_pos - pos,
+            f"{first_terms[0].word} {second_terms[0].word}",
+            min(first_terms[0].weight, second_terms[0].weight),
+        )
+        phrases.setdefault(phrase.tsquery, phrase)
     kept = sorted(phrases.values(), key=lambda ph: (-ph.weight, ph.tsquery))
     return kept[:MAX_PHRASES]
 
@@ -392,10 +396,13 @@ def _key_sets(ctx: TenderContext) -> dict:
     bounds the weight of the terms held from above, with TEXT_BITS array intersections
     instead of one test per term."""
     levels = {f"k{k}": cpv_keys({c[:k] for c in ctx.codes}) for k in CPV_LEVELS}
-    heaviest = max((t.weight for t in ctx.terms), default=0.0)
+    weights: dict[int, float] = {}  # by key: two terms sharing a key count as one holding both
+    for t in ctx.terms:
+        weights[lexeme_key(t.lexeme)] = weights.get(lexeme_key(t.lexeme), 0.0) + t.weight
+    heaviest = max(weights.values(), default=0.0)
     quantum = heaviest / (2**TEXT_BITS - 1) * (1 + 1e-9) if heaviest > 0 else 1.0
-    units = [(lexeme_key(t.lexeme), math.ceil(t.weight / quantum)) for t in ctx.terms]
-    bits = {f"s{b}": sorted({key for key, n in units if n >> b & 1}) for b in range(TEXT_BITS)}
+    units = [(key, math.ceil(weight / quantum)) for key, weight in weights.items()]
+    bits = {f"s{b}": sorted(key for key, n in units if n >> b & 1) for b in range(TEXT_BITS)}
     return {**levels, **bits, "quantum": quantum}
 
 
@@ -766,12 +773,13 @@ def essential_terms(ctx: TenderContext, threshold: float) -> Essential | None:
     not. None when even an outsider with neither could reach it (every relevant supplier is
     read then)."""
     common = sorted((t for t in ctx.terms if not t.distinctive), key=lambda t: (t.weight, t.lexeme))
-    with_division = outsider_bound(ctx, []) >= threshold - 1e-9
-    if outsider_bound(ctx, [], division=not with_division) >= threshold - 1e-9:
+    with_division = _reachable(outsider_bound(ctx, [])) >= threshold - 1e-9
+    if _reachable(outsider_bound(ctx, [], division=not with_division)) >= threshold - 1e-9:
         return None
     light = 0
     while light < len(common) and (
-        outsider_bound(ctx, common[: light + 1], division=not with_division) < threshold - 1e-9
+        _reachable(outsider_bound(ctx, common[: light + 1], division=not with_division))
+        < threshold - 1e-9
     ):
         light += 1
     return Essential(tuple(t.lexeme for t in common[light:]), with_division)
@@ -864,8 +872,12 @@ def rank(
     the module doc); the excluded are the best among the stage-1 candidates (the suppliers
     closest to the tender: what they lack is what a supplier wants to know)."""
     eligible, excluded = _rank_stage(ctx, top_n, first_limit, True)
-    # Stage 1 is the answer when no outsider can do better than its N-th best.
-    if len(eligible) >= top_n and eligible[top_n - 1].score >= outsider_bound(ctx) - 1e-9:
+    # Stage 1 is the answer when no outsider can reach its N-th best, not even tie it (a tie
+    # goes to the lower supplier id).
+    if (
+        len(eligible) >= top_n
+        and eligible[top_n - 1].score > _reachable(outsider_bound(ctx)) + 1e-9
+    ):
         return eligible, excluded
     # Otherwise its N-th best is still a floor for the final one: only the outsiders holding
     # an essential word (or the CPV division) can reach it (stage 1½); failing that, every
@@ -907,10 +919,7 @@ def _score_group(ctx, rows, eligible, top_n, limit, weight_sum) -> tuple[list[Sc
     loaded: dict[int, dict] = {}
     batch = max(2 * top_n, MIN_DETAILS_BATCH)
     for i, row in enumerate(rows):
-        bound = 100.0 * float(row["upper_bound"]) / weight_sum if weight_sum else 0.0
-        # Scores are rounded to 2 decimals (scoring.total_score): so is what this row can reach
-        # (rounding never goes down with its argument; 1e-7 absorbs SQL's float noise).
-        bound = round(bound + 1e-7, 2)
+        bound = _reachable(100.0 * float(row["upper_bound"]) / weight_sum if weight_sum else 0.0)
         if len(best) >= top_n and best[0][0] > bound + 1e-9:
             # This row and all after it cannot do better, not even tie (a tie goes to the
             # lower supplier id, which the bound order does not follow).
@@ -931,6 +940,13 @@ def _score_group(ctx, rows, eligible, top_n, limit, weight_sum) -> tuple[list[Sc
         if len(best) > top_n:
             heapq.heappop(best)
     return _top(kept, top_n), True  # the group was read to its end
+
+
+def _reachable(bound: float) -> float:
+    """The best score a supplier whose exact score is at most BOUND can show: scores are rounded
+    to 2 decimals (scoring.total_score), so 65.026 can show as 65.03 and tie 65.03 (rounding
+    never goes down with its argument; 1e-7 absorbs SQL's float noise)."""
+    return round(bound + 1e-7, 2)
 
 
 def _top(scored: list[Scored], top_n: int) -> list[Scored]:

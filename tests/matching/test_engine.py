@@ -388,19 +388,23 @@ def test_essential_terms_leave_out_the_lightest_words_an_outsider_may_hold(make_
         engine.Term("lot", "lot", 0.5, False),
     ]
     light = ctx.terms[2:]
-    above = engine.outsider_bound(ctx, light) + 0.01
+    # Thresholds are scores, rounded to 2 decimals; a bound counts as what it shows rounded.
+    shown = engine._reachable
+    above = shown(engine.outsider_bound(ctx, light)) + 0.01
     assert engine.essential_terms(ctx, above) == engine.Essential(("radar",), False)
-    everything = engine.outsider_bound(ctx, ctx.terms[1:])
+    everything = shown(engine.outsider_bound(ctx, ctx.terms[1:]))  # can tie: radar still needed
     assert engine.essential_terms(ctx, everything) == engine.Essential(("radar",), False)
-    above = engine.outsider_bound(ctx, light[1:]) + 0.01
+    above = shown(engine.outsider_bound(ctx, light[1:])) + 0.01
     assert engine.essential_terms(ctx, above) == engine.Essential(("maint", "radar"), False)
     # The CPV division alone could reach it: those suppliers are read, and the words are chosen
     # for the others (no CPV points at all).
-    division_only = engine.outsider_bound(ctx, [])
+    division_only = shown(engine.outsider_bound(ctx, []))
     without_division = engine.outsider_bound(ctx, light, division=False)
     assert without_division < division_only  # with these weights
     assert engine.essential_terms(ctx, division_only) == engine.Essential(("radar",), True)
-    assert engine.essential_terms(ctx, engine.outsider_bound(ctx, [], division=False)) is None
+    assert (
+        engine.essential_terms(ctx, shown(engine.outsider_bound(ctx, [], division=False))) is None
+    )
 
 
 def test_integer_keys_are_kept_by_postgresql_as_the_engine_computes_them(make_supplier):
@@ -518,3 +522,61 @@ def test_a_text_holding_the_tenders_phrase_ranks_above_one_holding_its_words_apa
     assert "phrases" not in str(
         next(c for c in eligible[1].components if c.name == "text").explanation
     )
+
+
+def test_stage_one_goes_on_when_an_outsider_could_tie_its_nth_score_after_rounding(
+    monkeypatch, make_tender
+):
+    """An outsider whose exact score is at most 43.996 shows 44.00: with a 44.00 N-th best,
+    stage 1 cannot be the answer (the tie would go to the lower supplier id)."""
+    ctx = engine.tender_context(make_tender(title="x"))
+    nth = [engine.Scored(i, i, 44.0, True, [], []) for i in range(10, 13)]
+    stages = []
+
+    def stage(ctx, top_n, first_limit, candidates_only, essential=None, eligible_only=False):
+        stages.append(candidates_only)
+        return nth, []
+
+    monkeypatch.setattr(engine, "_rank_stage", stage)
+    monkeypatch.setattr(engine, "outsider_bound", lambda ctx, *args, **kwargs: 43.996)
+    engine.rank(ctx, top_n=3)
+    assert len(stages) == 2
+    stages.clear()
+    monkeypatch.setattr(engine, "outsider_bound", lambda ctx, *args, **kwargs: 43.994)
+    engine.rank(ctx, top_n=3)
+    assert stages == [True]  # 43.994 shows 43.99 at most: stage 1 is the answer
+
+
+def test_two_terms_sharing_an_integer_key_still_bound_their_summed_weight(make_tender):
+    seen, pair = {}, None
+    for i in range(400_000):  # a 32-bit collision: about 2^16 draws (birthday)
+        lexeme = f"w{i}"
+        key = engine.lexeme_key(lexeme)
+        if key in seen:
+            pair = (seen[key], lexeme)
+            break
+        seen[key] = lexeme
+    assert pair is not None
+    ctx = engine.tender_context(make_tender(title="x"))
+    ctx.terms = [
+        engine.Term(pair[0], pair[0], 9.0, True),
+        engine.Term(pair[1], pair[1], 8.0, True),
+        engine.Term("radar", "radar", 1.0, True),
+    ]
+    sets = engine._key_sets(ctx)
+    key = engine.lexeme_key(pair[0])
+    bound = sets["quantum"] * sum(2**b for b in range(engine.TEXT_BITS) if key in sets[f"s{b}"])
+    assert bound >= 17.0  # a text holding both words
+
+
+def test_a_stop_word_of_one_language_is_no_word_of_a_phrase(make_tender, make_supplier):
+    make_supplier(cpv_codes=["35613000"], capability_statement="Caméras thermiques, radar.")
+    make_supplier(
+        cpv_codes=["35613000"],
+        capability_statement="Sur-mesure: cameras on vehicles",
+        statement_language="en",
+    )
+    engine.refresh_term_stats()
+    ctx = engine.tender_context(make_tender(title="Le marché porte sur caméras thermiques"))
+    assert "sur" in {t.lexeme for t in ctx.terms}  # English keeps it: a (rare) word
+    assert [ph.words for ph in ctx.phrases] == ["caméras thermiques"]
