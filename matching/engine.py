@@ -554,8 +554,9 @@ SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
        FROM suppliers_certification x WHERE x.profile_id = p.id) AS certifications,
     (SELECT coalesce(json_agg(json_build_array(f.cpv_code, f.year, f.client)), '[]')
        FROM suppliers_reference f WHERE f.profile_id = p.id) AS refs,
-    ARRAY(SELECT t.lexeme FROM unnest(%(lexemes)s::text[]) AS t(lexeme)
-          WHERE p.search_vector @@ quote_literal(t.lexeme)::tsquery) AS matched_terms,
+    ARRAY(SELECT t.lexeme FROM unnest(%(lexemes)s::text[], %(term_queries)s::tsquery[])
+                                 AS t(lexeme, query)
+          WHERE p.search_vector @@ t.query) AS matched_terms,
     ARRAY(SELECT x.i - 1 FROM unnest(%(phrases)s::tsquery[]) WITH ORDINALITY AS x(query, i)
           WHERE p.search_vector @@ x.query) AS matched_phrases
 FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS c(id, n)
@@ -712,7 +713,12 @@ def details(ctx: TenderContext, ids: list[int]) -> dict[int, dict]:
     if not ids:
         return {}
     with connection.cursor() as cursor:
-        params = {**_params(ctx), "ids": list(ids), "phrases": [ph.tsquery for ph in ctx.phrases]}
+        params = {
+            **_params(ctx),
+            "ids": list(ids),
+            "term_queries": [_quote(t.lexeme) for t in ctx.terms],
+            "phrases": [ph.tsquery for ph in ctx.phrases],
+        }
         cursor.execute(DETAILS_SQL, params)
         names = [col.name for col in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
@@ -898,37 +904,59 @@ def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None, eligib
     # rows are read and scored only as long as they can still enter the top N (_score_group).
     limit = first_limit or max(WINDOW_PER_TOP_N * top_n, MIN_WINDOW)
     weight_sum = sum(_applicable(ctx).values())
+    first_batch = max(2 * top_n, MIN_DETAILS_BATCH)
     while True:
         rows = window(ctx, limit + 1, candidates_only, essential, eligible_only)
         groups: dict[bool, list[dict]] = {True: [], False: []}
         for row in rows:  # in bound order within each group
             groups[bool(row["eligible_sql"])].append(row)
-        eligible, eligible_done = _score_group(ctx, groups[True], True, top_n, limit, weight_sum)
-        excluded, excluded_done = _score_group(ctx, groups[False], False, top_n, limit, weight_sum)
+        # The first batch of both groups in one read: most tenders need no other.
+        loaded: dict[int, dict | None] = {}
+        _load(ctx, loaded, [r["id"] for g in groups.values() for r in g[:first_batch]])
+        eligible, eligible_done = _score_group(
+            ctx, groups[True], True, top_n, limit, weight_sum, loaded
+        )
+        excluded, excluded_done = _score_group(
+            ctx, groups[False], False, top_n, limit, weight_sum, loaded
+        )
         if eligible_done and excluded_done:
             return eligible, excluded
         limit *= 4
 
 
-def _score_group(ctx, rows, eligible, top_n, limit, weight_sum) -> tuple[list[Scored], bool]:
+def _score_group(
+    ctx, rows, eligible, top_n, limit, weight_sum, loaded=None
+) -> tuple[list[Scored], bool]:
     """Score ROWS (one eligibility group, best bound first) until none left can enter the top
-    N: (top N in rank order, whether that is proven). Their details are read in batches, as
-    far as scoring goes."""
+    N: (top N in rank order, whether that is proven). Their details are read as far as scoring
+    goes (LOADED: those read already): once N rows are scored, only the rows whose bound can
+    still reach the N-th best score so far (it never goes down); before, in doubling
+    batches."""
     best: list[tuple[float, int]] = []  # min-heap of (score, -supplier id): the top N so far
     kept: list[Scored] = []
-    loaded: dict[int, dict] = {}
+    loaded = {} if loaded is None else loaded
     batch = max(2 * top_n, MIN_DETAILS_BATCH)
+
+    def bound(row) -> float:
+        return _reachable(100.0 * float(row["upper_bound"]) / weight_sum if weight_sum else 0.0)
+
     for i, row in enumerate(rows):
-        bound = _reachable(100.0 * float(row["upper_bound"]) / weight_sum if weight_sum else 0.0)
-        if len(best) >= top_n and best[0][0] > bound + 1e-9:
+        if len(best) >= top_n and best[0][0] > bound(row) + 1e-9:
             # This row and all after it cannot do better, not even tie (a tie goes to the
             # lower supplier id, which the bound order does not follow).
             return _top(kept, top_n), True
         if row["position"] > limit:
             return _top(kept, top_n), False  # the window ends before the answer is proven
         if row["id"] not in loaded:
-            loaded.update(details(ctx, [r["id"] for r in rows[i : i + batch]]))
-            batch *= 2
+            end = i + batch
+            if len(best) >= top_n:
+                end = next(
+                    (j for j in range(i + 1, len(rows)) if best[0][0] > bound(rows[j]) + 1e-9),
+                    len(rows),
+                )
+            else:
+                batch *= 2
+            _load(ctx, loaded, [r["id"] for r in rows[i:end] if r["id"] not in loaded])
         found = loaded.get(row["id"])
         if found is None:  # deleted since the window was read
             continue
@@ -940,6 +968,12 @@ def _score_group(ctx, rows, eligible, top_n, limit, weight_sum) -> tuple[list[Sc
         if len(best) > top_n:
             heapq.heappop(best)
     return _top(kept, top_n), True  # the group was read to its end
+
+
+def _load(ctx, loaded: dict[int, dict | None], ids: list[int]) -> None:
+    """Read the details of IDS into LOADED; None for a supplier deleted since the window."""
+    found = details(ctx, ids)
+    loaded.update({pk: found.get(pk) for pk in ids})
 
 
 def _reachable(bound: float) -> float:
