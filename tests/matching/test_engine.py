@@ -65,7 +65,17 @@ def test_a_hard_constraint_excludes_with_its_reason(make_supplier, make_tender):
     assert "ISO 27001" in failed["reason"]
 
 
-def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
+@pytest.mark.parametrize("top_n, min_batch", [(5, engine.MIN_DETAILS_BATCH), (2, 1), (5, 1)])
+def test_the_top_n_equals_exhaustive_scoring(
+    make_supplier, make_tender, monkeypatch, top_n, min_batch
+):
+    """With small details batches (MIN_BATCH 1: 2 × TOP_N rows first), the later reads are
+    those of the rows whose bound can still reach the N-th best score, and the top N stays
+    exact."""
+    monkeypatch.setattr(engine, "MIN_DETAILS_BATCH", min_batch)
+    reads = []
+    details = engine.details
+    monkeypatch.setattr(engine, "details", lambda ctx, ids: reads.append(ids) or details(ctx, ids))
     Departement.objects.create(code="35", name="Ille-et-Vilaine", region_id="53")
     Departement.objects.create(code="29", name="Finistère", region_id="53")
     codes = ["35613000", "35600000", "35000000", "35700000", "72000000", "35613000"]
@@ -92,11 +102,15 @@ def test_the_top_n_equals_exhaustive_scoring(make_supplier, make_tender):
     everything = [s for s in everything if engine.is_relevant(s)]
     local = {c.value for s in everything for c in s.components if c.name == "departement"}
     assert local == {0.0, 1.0}  # the département weighs in both ways (head office from postcode)
-    exhaustive = [s.supplier_id for s in everything if s.eligible][:5]
-    # Start with a window far too small: the engine must widen it until the top 5 is exact.
-    eligible, _excluded = engine.rank(ctx, top_n=5, first_limit=2)
+    exhaustive = [s.supplier_id for s in everything if s.eligible][:top_n]
+    # Start with a window far too small: the engine must widen it until the top N is exact.
+    eligible, _excluded = engine.rank(ctx, top_n=top_n, first_limit=2)
     assert [s.supplier_id for s in eligible] == exhaustive
-    assert len(exhaustive) == 5
+    assert len(exhaustive) == top_n
+    eligible, _excluded = engine.rank(ctx, top_n=top_n)
+    assert [s.supplier_id for s in eligible] == exhaustive
+    if min_batch == 1:  # rows past the first batch were read
+        assert len(reads) > 2
 
 
 def test_rematching_is_idempotent(make_supplier, make_tender):
