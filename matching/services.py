@@ -116,8 +116,8 @@ WHERE m.id = v.id
 _INSERT_MATCHES_SQL = """
 INSERT INTO matching_match (tender_id, follow_id, supplier_id, score, rank, eligible, components,
                             constraints, engine_version, computed_at)
-SELECT %(tender)s::bigint, %(follow)s::bigint, v.supplier, v.score, v.rank, v.eligible, v.components,
-       v.constraints, %(version)s, %(now)s
+SELECT %(tender)s::bigint, %(follow)s::bigint, v.supplier, v.score, v.rank, v.eligible,
+       v.components, v.constraints, %(version)s, %(now)s
 FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(supplier bigint, score float8, rank int4,
                                             eligible bool, components jsonb, constraints jsonb)
 """
