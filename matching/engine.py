@@ -228,10 +228,19 @@ def merged_weights(*overrides: dict | None) -> dict[str, float]:
 # The tender's lexemes in French and English (accents folded), each with how often it occurs,
 # a word that gave it, and how many supplier texts contain it (matching_termstat).
 TERMS_SQL = """
-WITH lexemes AS (
-    SELECT lexeme, max(coalesce(array_length(positions, 1), 1)) AS occurrences
-    FROM (SELECT * FROM unnest(to_tsvector('fr_unaccent', %(text)s))
-          UNION ALL SELECT * FROM unnest(to_tsvector('en_unaccent', %(text)s))) v
+WITH found AS (
+    SELECT 'fr' AS config, v.lexeme, pos
+    FROM unnest(to_tsvector('fr_unaccent', %(text)s)) v, unnest(v.positions) AS pos
+    UNION ALL
+    SELECT 'en', v.lexeme, pos
+    FROM unnest(to_tsvector('en_unaccent', %(text)s)) v, unnest(v.positions) AS pos
+), kept AS (
+    -- The positions of words both languages keep: a French stop word that English keeps
+    -- ("sur", "les") is no word of a French text, and the reverse (as for phrases).
+    SELECT pos FROM found GROUP BY pos HAVING count(DISTINCT config) = 2
+), lexemes AS (
+    SELECT lexeme, count(DISTINCT pos) AS occurrences
+    FROM found JOIN kept USING (pos)
     WHERE length(lexeme) > 2
     GROUP BY lexeme
 ), words AS (

@@ -583,7 +583,7 @@ def test_two_terms_sharing_an_integer_key_still_bound_their_summed_weight(make_t
     assert bound >= 17.0  # a text holding both words
 
 
-def test_a_stop_word_of_one_language_is_no_word_of_a_phrase(make_tender, make_supplier):
+def test_a_stop_word_of_one_language_is_no_word_of_the_tender(make_tender, make_supplier):
     make_supplier(cpv_codes=["35613000"], capability_statement="Caméras thermiques, radar.")
     make_supplier(
         cpv_codes=["35613000"],
@@ -592,5 +592,8 @@ def test_a_stop_word_of_one_language_is_no_word_of_a_phrase(make_tender, make_su
     )
     engine.refresh_term_stats()
     ctx = engine.tender_context(make_tender(title="Le marché porte sur caméras thermiques"))
-    assert "sur" in {t.lexeme for t in ctx.terms}  # English keeps it: a (rare) word
+    # English keeps "sur" (a rare word of the supplier texts), French drops it: no word of the
+    # tender, nor of a phrase.
+    assert "sur" not in {t.lexeme for t in ctx.terms}
+    assert {"camera", "thermiqu"} <= {t.lexeme for t in ctx.terms}
     assert [ph.words for ph in ctx.phrases] == ["caméras thermiques"]
