@@ -914,14 +914,15 @@ def _rank_stage(ctx, top_n, first_limit, candidates_only, essential=None, eligib
     limit = first_limit or max(WINDOW_PER_TOP_N * top_n, MIN_WINDOW)
     weight_sum = sum(_applicable(ctx).values())
     first_batch = max(2 * top_n, MIN_DETAILS_BATCH)
+    loaded: dict[int, dict | None] = {}  # kept when the window widens: the rows read stay
     while True:
         rows = window(ctx, limit + 1, candidates_only, essential, eligible_only)
         groups: dict[bool, list[dict]] = {True: [], False: []}
         for row in rows:  # in bound order within each group
             groups[bool(row["eligible_sql"])].append(row)
         # The first batch of both groups in one read: most tenders need no other.
-        loaded: dict[int, dict | None] = {}
-        _load(ctx, loaded, [r["id"] for g in groups.values() for r in g[:first_batch]])
+        first = [r["id"] for g in groups.values() for r in g[:first_batch]]
+        _load(ctx, loaded, [pk for pk in first if pk not in loaded])
         eligible, eligible_done = _score_group(
             ctx, groups[True], True, top_n, limit, weight_sum, loaded
         )
