@@ -63,6 +63,7 @@ class Term:
     word: str  # a word of the tender that gave it, for explanations
     weight: float  # idf × weight in the tender
     distinctive: bool
+    key: int | None = None  # its integer key as PostgreSQL computes it (else lexeme_key)
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ WITH found AS (
     ) s ORDER BY lexeme, length(token), token
 )
 SELECT l.lexeme, coalesce(w.word, l.lexeme), l.occurrences, coalesce(t.documents, 0),
-       c.documents, c.average_length
+       c.documents, c.average_length,
+       ('x' || substr(md5(l.lexeme), 1, 8))::bit(32)::int4  -- as passerelle_lexeme_keys
 FROM lexemes l LEFT JOIN words w USING (lexeme)
 LEFT JOIN matching_termstat t ON t.lexeme = l.lexeme
 LEFT JOIN matching_corpusstat c ON c.id = 1
@@ -277,8 +279,9 @@ def tender_terms(text: str) -> tuple[list[Term], float]:
             word=word,
             weight=scoring.idf(df, documents) * min(occurrences, scoring.TERM_WEIGHT_CAP),
             distinctive=df <= distinctive_max,
+            key=key,
         )
-        for lexeme, word, occurrences, df, _n, _avg in rows
+        for lexeme, word, occurrences, df, _n, _avg, key in rows
         if not (documents and df == 0)
     ]
     terms.sort(key=lambda t: (-t.weight, t.lexeme))
@@ -393,7 +396,9 @@ def cpv_keys(prefixes) -> list[int]:
 
 def lexeme_key(lexeme: str) -> int:
     """A lexeme's integer key, as passerelle_lexeme_keys computes it: the first 32 bits of its
-    MD5, signed. Two lexemes may share a key: counting keys over-counts, never under-counts."""
+    MD5, signed. Two lexemes may share a key: counting keys over-counts, never under-counts.
+    PostgreSQL hashes the bytes of its own encoding: a tender's terms get their keys from it
+    (TERMS_SQL), and this mirror (UTF-8) is for terms made by hand."""
     digest = hashlib.md5(lexeme.encode(), usedforsecurity=False).digest()
     return int.from_bytes(digest[:4], "big", signed=True)
 
@@ -407,7 +412,8 @@ def _key_sets(ctx: TenderContext) -> dict:
     levels = {f"k{k}": cpv_keys({c[:k] for c in ctx.codes}) for k in CPV_LEVELS}
     weights: dict[int, float] = {}  # by key: two terms sharing a key count as one holding both
     for t in ctx.terms:
-        weights[lexeme_key(t.lexeme)] = weights.get(lexeme_key(t.lexeme), 0.0) + t.weight
+        key = t.key if t.key is not None else lexeme_key(t.lexeme)
+        weights[key] = weights.get(key, 0.0) + t.weight
     heaviest = max(weights.values(), default=0.0)
     quantum = heaviest / (2**TEXT_BITS - 1) * (1 + 1e-9) if heaviest > 0 else 1.0
     units = [(key, math.ceil(weight / quantum)) for key, weight in weights.items()]

@@ -443,6 +443,12 @@ def test_integer_keys_are_kept_by_postgresql_as_the_engine_computes_them(make_su
     assert any(not lexeme.isascii() or "elev" in lexeme for lexeme in lexemes)
     assert profile.lexeme_keys == sorted({engine.lexeme_key(lexeme) for lexeme in lexemes})
     assert engine.lexeme_key("drone") == engine.lexeme_key("drone") != engine.lexeme_key("dron")
+    # A tender's terms carry the key PostgreSQL computes: the same as the stored ones whatever
+    # the database's encoding (here UTF-8: the same as Python's too).
+    terms, _avg = engine.tender_terms("Drones tactiques: élévation des hélicoptères")
+    assert all(t.key == engine.lexeme_key(t.lexeme) for t in terms)
+    shared = [t for t in terms if t.lexeme in lexemes]
+    assert len(shared) >= 3 and all(t.key in profile.lexeme_keys for t in shared)
 
 
 def test_the_text_bound_on_integer_keys_is_never_below_the_exact_text(make_supplier, make_tender):
