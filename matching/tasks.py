@@ -1,11 +1,23 @@
-"""Celery tasks of matching: one task per tender, so that a full re-match spreads over workers."""
+"""Celery tasks of matching: one task per tender, so that a full re-match spreads over workers.
+
+A full re-match (nightly, or because a supplier entered, changed or left) sends its tasks at
+BULK_PRIORITY: a tender just published, or a buyer's new requirements, go before the hundreds
+of tenders a re-match queues (Redis priorities: 0, the default, is served first). Supplier
+changes are coalesced: while a fan-out is queued and not started, another change adds nothing
+to it (it will read the change anyway)."""
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.core.cache import cache
+from django.db import OperationalError, transaction
 
 from . import services
+
+BULK_PRIORITY = 9  # the lowest of kombu's default Redis priority steps (0, 3, 6, 9)
+# Set while a fan-out is queued and has not started; expires in case its message is lost.
+FAN_OUT_PENDING_KEY = "matching:fan-out-pending"
+FAN_OUT_PENDING_SECONDS = 600
 
 
 @shared_task(
@@ -15,7 +27,7 @@ from . import services
     retry_backoff=True,
     max_retries=5,
 )
-def match_tender(tender_id: int) -> dict | None:
+def match_tender(tender_id: int, bulk: bool = False) -> dict | None:
     from tenders.models import Tender
 
     tender = (
@@ -30,7 +42,7 @@ def match_tender(tender_id: int) -> dict | None:
     # Each following organization's ranking is its own task: one slow follow does not hold
     # the tender's ranking, and a retry redoes only what failed.
     for follow_id in tender.follows.values_list("pk", flat=True):
-        match_follow.delay(follow_id)
+        match_follow.apply_async((follow_id,), priority=BULK_PRIORITY if bulk else None)
     return result
 
 
@@ -85,13 +97,27 @@ def send_supplier_contact(contact_id: int) -> int:
 
 @shared_task(name="matching.match_open_tenders", acks_late=True)
 def match_open_tenders() -> int:
-    """Fan out: one match_tender task per open tender (nightly, and when a supplier changes).
-    The word statistics that weigh the tenders' words are recounted first: the set of live
-    suppliers is what changed."""
+    """Fan out: one match_tender task per open tender, at BULK_PRIORITY (nightly, and when a
+    supplier changes). The word statistics that weigh the tenders' words are recounted first:
+    the set of live suppliers is what changed."""
     from . import engine
 
+    # From here on, a new change needs a fan-out of its own: this one may not see it.
+    cache.delete(FAN_OUT_PENDING_KEY)
     engine.refresh_term_stats()
     ids = services.open_tender_ids()
     for tender_id in ids:
-        match_tender.delay(tender_id)
+        match_tender.apply_async((tender_id,), {"bulk": True}, priority=BULK_PRIORITY)
     return len(ids)
+
+
+def rematch_open_tenders_on_commit() -> None:
+    """A supplier entered, changed or left: once committed, every open tender's shortlist may
+    change. A moderator approving fifty profiles in a row queues one fan-out while none has
+    started, not fifty."""
+
+    def request() -> None:
+        if cache.add(FAN_OUT_PENDING_KEY, 1, timeout=FAN_OUT_PENDING_SECONDS):
+            match_open_tenders.delay()
+
+    transaction.on_commit(request)

@@ -465,9 +465,9 @@ def profile_reinstate(*, live: SupplierProfile, by: User, reason: str) -> Suppli
 
 def _rematch_on_commit() -> None:
     """A supplier entering, changing or leaving: every open tender's shortlist may change."""
-    from matching.tasks import match_open_tenders
+    from matching.tasks import rematch_open_tenders_on_commit
 
-    match_open_tenders.delay_on_commit()
+    rematch_open_tenders_on_commit()
 
 
 class DocumentRejected(Exception):
