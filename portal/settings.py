@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenders.close_past_deadline",
         "schedule": 300.0,
     },
+    "sweep-ocds-import-jobs": {
+        "task": "tenders.sweep_ocds_import_jobs",
+        "schedule": 300.0,
+    },
     "purge-expired-invitations": {
         "task": "portal.purge_expired_invitations",
         "schedule": 3600.0,

@@ -338,6 +338,8 @@ class OcdsImportJob(models.Model):
     failed = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=list, blank=True)  # [[ocid or position, reason]], capped
     error = models.TextField(blank=True)
+    # Runs started: a job whose worker died is started again once (tenders.ocds.jobs sweep).
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import services
-from .ocds.jobs import ocds_import_job_run
+from .ocds import jobs
 
 
 @shared_task(name="tenders.close_past_deadline", acks_late=True)
@@ -14,10 +14,18 @@ def close_past_deadline() -> int:
     return services.tenders_close_past_deadline()
 
 
-# A 50 MB file takes minutes (~8 ms a release); the default limits (5 min) are for short tasks.
-# The soft limit raises inside the import, which then marks the job failed.
-@shared_task(name="tenders.run_ocds_import_job", acks_late=True, soft_time_limit=1800,
-             time_limit=1860)  # fmt: skip
+@shared_task(
+    name="tenders.run_ocds_import_job",
+    acks_late=True,
+    soft_time_limit=jobs.SOFT_TIME_LIMIT,
+    time_limit=jobs.TIME_LIMIT,
+)
 def run_ocds_import_job(job_id: int) -> None:
     """Safe to run twice: the job is claimed (queued → running) before anything is imported."""
-    ocds_import_job_run(job_id=job_id)
+    jobs.ocds_import_job_run(job_id=job_id)
+
+
+@shared_task(name="tenders.sweep_ocds_import_jobs", acks_late=True)
+def sweep_ocds_import_jobs() -> dict:
+    """Beat, every 5 minutes: the jobs a dead worker left running start again (see the sweep)."""
+    return jobs.ocds_import_jobs_sweep()

@@ -3,11 +3,13 @@ task claims the job, imports the file with progress, records the outcome and del
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from portal.models import User
@@ -18,6 +20,20 @@ from .importer import ImportReport, ocds_import
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 50  # releases between two progress writes
 Status = OcdsImportJob.Status
+# A 50 MB file takes minutes (~8 ms a release); the default task limits (5 min) are for short
+# tasks. The soft limit raises inside the import, which then marks the job failed; the hard one
+# kills the run, as a worker restart or the kernel's OOM killer would.
+SOFT_TIME_LIMIT = 1800
+TIME_LIMIT = 1860
+# A job still "running" this long after it started has no worker left (none runs past the hard
+# limit): the sweep starts it again, once; a second death (a file that kills the worker?) fails.
+STALE_AFTER = datetime.timedelta(seconds=TIME_LIMIT + 300)
+MAX_ATTEMPTS = 2
+INTERRUPTED = (
+    "Interrupted twice: the worker stopped during the import (a restart, or out of memory). "
+    "The tenders imported before it stopped are kept; upload the file again to import the "
+    "rest (the ones already imported are recognised and left unchanged)."
+)
 
 
 @transaction.atomic
@@ -41,7 +57,7 @@ def _claim(job_id: int) -> OcdsImportJob | None:
     # job and does nothing, even while the first is still importing.
     now = timezone.now()
     claimed = OcdsImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now
+        status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
     return OcdsImportJob.objects.filter(pk=job_id).first() if claimed else None
 
@@ -85,3 +101,36 @@ def ocds_import_job_run(*, job_id: int) -> None:
         return
     lines = [list(line) for line in report.failures[: OcdsImportJob.REPORT_MAX_LINES]]
     _finish(job, status=Status.DONE, report=lines, **_counts(report))
+
+
+def ocds_import_jobs_sweep(*, now=None) -> dict[str, int]:
+    """Jobs left "running" by a worker that died (killed by a deploy, the hard time limit or
+    the OOM killer: nothing marked them): queued again and sent to a worker, once; after a
+    second death, failed with what to do. Runs from beat; returns what it did."""
+    from ..tasks import run_ocds_import_job
+
+    now = now or timezone.now()
+    done = {"requeued": 0, "failed": 0}
+    with transaction.atomic():
+        stale = OcdsImportJob.objects.select_for_update(skip_locked=True).filter(
+            status=Status.RUNNING, started_at__lt=now - STALE_AFTER
+        )
+        for job in stale:
+            if job.attempts < MAX_ATTEMPTS:
+                # From the start: the releases imported already come back "unchanged".
+                OcdsImportJob.objects.filter(pk=job.pk).update(
+                    status=Status.QUEUED, started_at=None, processed=0, created=0, updated=0,
+                    unchanged=0, failed=0,
+                )  # fmt: skip
+                run_ocds_import_job.delay_on_commit(job.pk)
+                done["requeued"] += 1
+            else:
+                OcdsImportJob.objects.filter(pk=job.pk).update(
+                    status=Status.FAILED, error=INTERRUPTED, file="", finished_at=now
+                )
+                if job.file.name:  # the upload goes once the job's end is committed
+                    transaction.on_commit(lambda job=job: job.file.storage.delete(job.file.name))
+                done["failed"] += 1
+    if any(done.values()):
+        logger.warning("OCDS import jobs left running by a dead worker: %s", done)
+    return done

@@ -1,6 +1,7 @@
 """Browser imports run by a real Celery worker on real Redis: the job page follows the import,
 a duplicate delivery imports nothing more, a crash ends the job failed, the upload is deleted."""
 
+import datetime
 import time
 import uuid
 
@@ -189,6 +190,74 @@ def test_an_exception_in_the_importer_ends_the_job_failed_with_its_message(
     run_ocds_import_job(job.pk)  # a late duplicate delivery changes nothing
     job.refresh_from_db()
     assert job.status == OcdsImportJob.Status.FAILED
+
+
+def test_a_job_whose_worker_was_killed_starts_again_and_finishes(client, moderator, cpv, media):
+    """A worker killed mid-import (a deploy, the OOM killer) leaves the job "running": the sweep
+    queues it again once it cannot be running any more, and a new worker imports the file."""
+    from tenders.ocds import jobs
+
+    total = 2000  # seconds of import: time to kill the worker in the middle
+    content = package(*(release(ocid=f"killed-{i}") for i in range(total))).encode()
+    client.force_login(moderator)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {"DATABASE_URL": worker_database_url(), "MEDIA_ROOT": str(media)}
+    proc, _name = _start_worker(env, queue)  # first: a busy solo worker answers no ping
+    try:
+        with tasks_sent_to(queue):
+            job, location = _upload(client, "killed.json", content)
+
+        def midway():
+            job.refresh_from_db()
+            return job.status == OcdsImportJob.Status.RUNNING and job.processed >= 50
+
+        wait_for(midway)
+        proc.kill()  # SIGKILL: nothing in the worker gets to mark the job
+        proc.wait(timeout=20)
+    finally:
+        _stop_worker(proc)
+    job.refresh_from_db()
+    assert job.status == OcdsImportJob.Status.RUNNING and job.processed < total
+    assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}  # may still be running
+    later = job.started_at + jobs.STALE_AFTER + datetime.timedelta(seconds=1)
+    with tasks_sent_to(queue):
+        assert jobs.ocds_import_jobs_sweep(now=later) == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.processed) == (OcdsImportJob.Status.QUEUED, 1, 0)
+    assert "The worker stopped during the import" in _page(client, location)
+    proc, _name = _start_worker(env, queue, ping=False)  # it starts with the import
+    try:
+        job = _finished(job)
+    finally:
+        _stop_worker(proc)
+    assert job.status == OcdsImportJob.Status.DONE, job.error
+    assert job.attempts == 2 and job.processed == total
+    assert job.created + job.unchanged == total and job.unchanged > 0  # from the start again
+    assert Tender.objects.filter(ocid__startswith="killed-").count() == total
+    assert not _files(media)
+
+
+def test_a_job_whose_worker_died_twice_ends_failed_with_what_to_do(client, moderator, media):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from tenders.ocds import jobs
+
+    job = OcdsImportJob(created_by=moderator, file_name="big.json", size=3, storage_key="k")
+    job.file.save("upload.json", ContentFile(b"{}"), save=False)
+    job.status, job.attempts = OcdsImportJob.Status.RUNNING, jobs.MAX_ATTEMPTS
+    job.started_at = timezone.now() - jobs.STALE_AFTER - datetime.timedelta(seconds=1)
+    job.save()
+    assert len(_files(media)) == 1
+    assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 1}
+    job.refresh_from_db()
+    assert job.status == OcdsImportJob.Status.FAILED and job.finished_at
+    assert job.error == jobs.INTERRUPTED
+    assert not _files(media) and not job.file
+    client.force_login(moderator)
+    page = _page(client, f"/tenders/import/{job.pk}/")
+    assert "upload the file again to import the rest" in page
+    assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}
 
 
 def test_only_moderators_see_import_jobs(client, supplier, buyer, ministry_author, moderator):
