@@ -167,6 +167,50 @@ def rate_limited(request, exception=None):
     return render(request, "429.html", status=429)
 
 
+# --- Request size ---------------------------------------------------------------------------
+
+
+def _megabytes(n: int) -> str:
+    """52 MB as "52", 64 KB as "0.1": never a limit shown as 0."""
+    return f"{n / 1_048_576:.1f}".removesuffix(".0")
+
+
+class RequestSizeLimitMiddleware:
+    """A request body above settings.MAX_REQUEST_BYTES is answered 413 before anything reads it:
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams files of any size to disk,
+    so any POST (the login form included) could fill it. The largest legitimate body is an OCDS
+    import (50 MB); documents stop at 10 MB (their forms say so for sizes below this cap). A
+    body without Content-Length is not read by Django at all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0  # Django reads no body then
+        limit = settings.MAX_REQUEST_BYTES
+        if size <= limit:
+            return self.get_response(request)
+        log_event("request.too_large", request, size=size, limit=limit)
+        megabytes = {"size": f"{size / 1_048_576:.1f}", "limit": _megabytes(limit)}
+        if request.path.startswith("/api/"):
+            detail = _(
+                "The request is too large (%(size)s MB): the limit is %(limit)s MB. "
+                "Nothing was saved."
+            )
+            return JsonResponse({"detail": detail % megabytes}, status=413)
+        from suppliers.services import MAX_DOCUMENT_BYTES
+        from tenders.forms import OCDS_UPLOAD_MAX_BYTES
+
+        megabytes |= {
+            "documents": _megabytes(MAX_DOCUMENT_BYTES),
+            "ocds": _megabytes(OCDS_UPLOAD_MAX_BYTES),
+        }
+        return render(request, "413.html", megabytes, status=413)
+
+
 # --- Denied access --------------------------------------------------------------------------
 
 _LOGGED_ATTR = "_passerelle_security_logged"

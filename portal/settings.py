@@ -71,12 +71,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.SecurityEventsMiddleware",
     "portal.security.MfaRequiredMiddleware",
 ]
+
+# The largest body accepted (an OCDS import: 50 MB, plus the form around it); see
+# portal.security.RequestSizeLimitMiddleware.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=52 * 1024 * 1024)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

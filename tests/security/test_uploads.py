@@ -119,3 +119,49 @@ def test_the_ocds_import_keeps_the_upload_privately_and_only_until_the_job_ends(
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
     assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_a_body_above_the_request_cap_is_refused_before_it_is_read(
+    client, profile, supplier, media, settings
+):
+    """Django streams uploaded files of any size to disk: the cap answers 413 first."""
+    settings.MAX_REQUEST_BYTES = 64 * 1024
+    client.force_login(supplier)
+    response = _upload(client, PDF + b"0" * (64 * 1024))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "too large (0.1 MB): the portal accepts at most 0.1 MB" in page
+    assert "Nothing was saved" in page and "limited to 10 MB each" in page
+    assert not Document.objects.exists()
+    assert not [p for p in media.rglob("*") if p.is_file()]
+    assert _upload(client, PDF + b"0" * 1024).status_code == 302  # below the cap: as before
+
+
+def test_the_request_cap_applies_to_anonymous_forms_and_the_api(client, settings):
+    settings.MAX_REQUEST_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("x.bin", b"0" * (1024 * 1024 + 1))
+    response = client.post(
+        "/accounts/login/",
+        {"login": "a@b.fr", "password": "x", "f": big},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413
+    assert "too large (1.0 MB): the portal accepts at most 1 MB" in response.content.decode()
+    big.seek(0)
+    response = client.post(
+        "/api/v1/tenders/", {"f": big}, HTTP_ACCEPT_LANGUAGE="fr", HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "La requête est trop volumineuse (1.0 Mo) : la limite est de 1 Mo. "
+        "Rien n’a été enregistré."
+    }
+
+
+def test_the_default_cap_lets_the_largest_upload_reach_its_form():
+    """Between the OCDS limit and the cap, the import form says what to do; above, the 413."""
+    from django.conf import settings
+
+    from tenders.forms import OCDS_UPLOAD_MAX_BYTES
+
+    assert settings.MAX_REQUEST_BYTES >= OCDS_UPLOAD_MAX_BYTES + 1024 * 1024
