@@ -313,16 +313,26 @@ def cpv_prefixes(codes) -> list[str]:
 
 # The text the matching engine compares with tenders: statement, keywords and technologies
 # (in the statement's language), and the references' descriptions (French).
-_SEARCH_VECTOR_SQL = """
+# Word pairs ("phrases", matching.engine) are adjacent positions: the parts of a profile are
+# kept apart by a stop word of their configuration, which takes a position and leaves no
+# lexeme (leading a part: `||` shifts the right vector by the left one's last lexeme), so that
+# no pair spans two lines of the statement, two keywords, two references, a reference and its
+# client, or the statement and the keywords (the tender's pairs never span two lines either).
+_OWN_STOP_WORD = (
+    "(CASE WHEN %(config)s::regconfig = 'en_unaccent'::regconfig THEN ' the ' ELSE ' le ' END)"
+)
+_SEARCH_VECTOR_SQL = f"""
 UPDATE suppliers_supplierprofile p SET search_vector =
-    setweight(to_tsvector(%(config)s::regconfig, coalesce(p.capability_statement, '')), 'A')
- || setweight(to_tsvector(%(config)s::regconfig,
-        array_to_string(p.keywords || p.technologies, ' ')), 'A')
+    setweight(to_tsvector(%(config)s::regconfig, regexp_replace(
+        coalesce(p.capability_statement, ''), '\\s*\\n\\s*', {_OWN_STOP_WORD}, 'g')), 'A')
+ || setweight(to_tsvector(%(config)s::regconfig, {_OWN_STOP_WORD}
+        || array_to_string(p.keywords || p.technologies, {_OWN_STOP_WORD})), 'A')
  || setweight(to_tsvector('fr_unaccent', coalesce((
-        SELECT string_agg(r.description || ' ' || r.client, ' ')
+        SELECT ' le ' || string_agg(regexp_replace(r.description, '\\s*\\n\\s*', ' le ', 'g')
+                                    || ' le ' || r.client, ' le ')
         FROM suppliers_reference r WHERE r.profile_id = p.id), '')), 'C')
 WHERE p.id = %(id)s
-"""
+"""  # noqa: S608 - only the constant above is formatted in
 
 
 def reference_clients(clients) -> list[str]:

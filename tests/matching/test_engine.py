@@ -544,6 +544,55 @@ def test_a_text_holding_the_tenders_phrase_ranks_above_one_holding_its_words_apa
     )
 
 
+def test_a_suppliers_pairs_never_span_two_lines_keywords_or_references(make_supplier):
+    """Phrases are adjacent positions of the stored vector: the statement's lines, the keywords,
+    the references and their clients are kept apart (as the tender's lines are)."""
+
+    def adjacent(profile, first: str, second: str, config: str = "fr_unaccent") -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT search_vector @@ to_tsquery(%s::regconfig, %s) "
+                "FROM suppliers_supplierprofile WHERE organization_id = %s AND is_live",
+                [config, f"{first} <-> {second}", profile.pk],
+            )
+            return cursor.fetchone()[0]
+
+    one_line = make_supplier(
+        cpv_codes=["35613000"], capability_statement="Maintenance de véhicules blindés."
+    )
+    two_lines = make_supplier(
+        cpv_codes=["35613000"],
+        capability_statement="Maintenance de véhicules\nBlindés légers.",
+        keywords=["drones", "vision nocturne"],
+        references=[("35613000", 2024, "Marine nationale"), ("35613000", 2023, "Armée de terre")],
+    )
+    english = make_supplier(
+        cpv_codes=["35613000"],
+        capability_statement="Armoured vehicles\nrepair.",
+        statement_language="en",
+        keywords=["night vision", "drones"],
+    )
+    assert adjacent(one_line, "véhicules", "blindés")
+    assert not adjacent(two_lines, "véhicules", "blindés")  # two lines
+    assert adjacent(two_lines, "vision", "nocturne")  # within one keyword
+    assert not adjacent(two_lines, "légers", "drones")  # the statement, then the keywords
+    assert not adjacent(two_lines, "drones", "vision")  # two keywords
+    assert not adjacent(two_lines, "contrat", "marine")  # a reference and its client
+    assert not adjacent(two_lines, "nationale", "contrat")  # two references
+    assert adjacent(two_lines, "marine", "nationale")
+    assert not adjacent(english, "vehicles", "repair", "en_unaccent")
+    assert not adjacent(english, "vision", "drones", "en_unaccent")
+    assert adjacent(english, "night", "vision", "en_unaccent")
+    # The separators are stop words: they add no lexeme.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(DISTINCT l) FROM suppliers_supplierprofile, "
+            "unnest(tsvector_to_array(search_vector)) AS l WHERE is_live"
+        )
+        lexemes = set(cursor.fetchone()[0])
+    assert {"vehicul", "nocturn", "armour"} <= lexemes and not {"le", "the"} & lexemes
+
+
 def test_stage_one_goes_on_when_an_outsider_could_tie_its_nth_score_after_rounding(
     monkeypatch, make_tender
 ):
