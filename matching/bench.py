@@ -367,7 +367,7 @@ PROFILE_COLUMNS = [
     "statement_language", "keywords", "cpv_codes", "technologies", "trl", "clearance_level",
     "clearance_expires_on", "itar_free", "eu_controlled", "cpv_prefixes",
     "reference_cpv_prefixes", "reference_count", "reference_clients", "departements",
-    "decided_at", "created_at", "updated_at",
+    "decided_at", "created_at", "updated_at", "certification_types",
 ]  # fmt: skip
 CERT_COLUMNS = ["profile_id", "type", "name", "number", "issuer", "expires_on"]
 REF_COLUMNS = [
@@ -427,10 +427,12 @@ class SupplierMaker:
         home = self.draw_departement(region)
         references = self.references(pk, division, codes, home, region)
         batch.organizations.append((pk, "supplier", name, siren, self.now))
-        batch.profiles.append(
-            self.profile(pk, siren, name, division, codes, references, region, home)
-        )
-        batch.certifications.extend(self.certifications(pk, division))
+        profile = self.profile(pk, siren, name, division, codes, references, region, home)
+        certifications = self.certifications(pk, division)
+        # As services.live_refresh_matching_fields derives it (after the profile's own draws).
+        types = sorted({kind for _pk, kind, *_rest in certifications})
+        batch.profiles.append((*profile, types))
+        batch.certifications.extend(certifications)
         batch.references.extend(references)
 
     def codes(self, division: str) -> list[str]:

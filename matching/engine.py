@@ -19,13 +19,13 @@ Retrieval never loads every supplier. It runs in up to two stages:
 
 In each stage one query computes in SQL, per supplier, the hard constraints (the same rules as
 `scoring.check_constraints`) and an *upper bound* of the score: the CPV, text, region,
-département, size and interest components exactly, plus the full weight of the two components
-only Python computes (past performance, when a reference shares the CPV division, and preferred
-certifications). It returns the best rows by bound within the eligible and within the excluded
-suppliers; Python scores them exactly; if the N-th best exact score is not at least the bound
-of the first row left out, the query asks for more. So the top N is exactly what scoring every
-supplier would give (tests compare with exhaustive scoring; the benchmark with the naive
-approach)."""
+département, size and interest components exactly, plus bounds of the two components only
+Python computes exactly (past performance from the references' count and clients, preferred
+certifications from the types held, their expiry aside). It returns the best rows by bound
+within the eligible and within the excluded suppliers; Python scores them exactly; if the N-th
+best exact score is not at least the bound of the first row left out, the query asks for more.
+So the top N is exactly what scoring every supplier would give (tests compare with exhaustive
+scoring; the benchmark with the naive approach)."""
 
 from __future__ import annotations
 
@@ -584,7 +584,7 @@ ORDER BY c.n
 # département, size and interest exactly (as matching.scoring computes them), text from the
 # integer keys (text_bound_sql: at most a 31st of the heaviest word's weight over), past performance
 # bounded by scoring.past_performance_bound when a reference shares the CPV group, and the
-# preferred certifications at their full weight.
+# preferred certifications from the types held (certifications_bound_sql: expiry aside).
 # Double precision throughout: numeric arithmetic (PostgreSQL's type for 1.0, and for the
 # parameters), and exp() above all, cost a third of the query at 100,000 suppliers.
 BOUND_SQL = """(
@@ -607,7 +607,7 @@ BOUND_SQL = """(
       + (CASE WHEN {buyer_match} THEN {buyer_share}::float8 * (1 - exp(
                 -p.reference_count::float8 / {buyer_saturation}::float8)) ELSE 0::float8 END)
       ELSE 0::float8 END)
-  + %(w_cert)s::float8
+  + %(w_cert)s::float8 * {certifications}
 )"""
 
 # "The buyer's name is in one of the clients" (scoring.past_performance_component), on the
@@ -617,11 +617,27 @@ BUYER_MATCH_SQL = (
 )
 
 
+def certifications_bound_sql(n_preferred: int) -> str:
+    """scoring.certifications_component's value with the expiry dates aside (so never below
+    it): the share of the tender's preferred certifications, as listed, among the types the
+    supplier holds (one array test each; a tender prefers a few)."""
+    if not n_preferred:
+        return "0::float8"
+    held = " + ".join(f"(%(pc{i})s = ANY(p.certification_types))::int" for i in range(n_preferred))
+    return f"(({held})::float8 / {n_preferred}::float8)"
+
+
 @functools.lru_cache(maxsize=256)
 def window_sql(
-    n_terms: int, eligible: str, candidates_only: bool, essential: bool, only: str = ""
+    n_terms: int,
+    eligible: str,
+    candidates_only: bool,
+    essential: bool,
+    only: str = "",
+    n_preferred: int = 0,
 ) -> str:
     bound = BOUND_SQL.format(
+        certifications=certifications_bound_sql(n_preferred),
         own_cpv=_cpv_case("p.cpv_keys"),
         ref_cpv=_cpv_case("p.reference_cpv_keys"),
         ref_factor=scoring.REFERENCE_CPV_FACTOR,
@@ -698,6 +714,7 @@ def _params(ctx: TenderContext, essential: Essential | None = None) -> dict:
         "w_interest": w["interest"],
         "w_past": w["past_performance"],
         "w_cert": w["certifications"],
+        **{f"pc{i}": kind for i, kind in enumerate(req.preferred_certifications)},
     }
 
 
@@ -715,7 +732,12 @@ def window(
     req = ctx.requirements
     only = eligible_sql(req, semi_join=True) if eligible_only else ""
     sql = window_sql(
-        len(ctx.terms), eligible_sql(req), candidates_only, essential is not None, only
+        len(ctx.terms),
+        eligible_sql(req),
+        candidates_only,
+        essential is not None,
+        only,
+        len(req.preferred_certifications),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {**_params(ctx, essential), **_key_sets(ctx), "limit": limit})

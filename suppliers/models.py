@@ -201,6 +201,11 @@ class SupplierProfile(models.Model):
     # bounds past performance without reading every candidate's references.
     reference_count = models.PositiveIntegerField(default=0, editable=False)
     reference_clients = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    # The types of its certifications, whatever their expiry: with them the matching engine
+    # bounds the preferred-certifications component without reading every candidate's.
+    certification_types = ArrayField(
+        models.CharField(max_length=20), default=list, blank=True, editable=False
+    )
     # Where the supplier is known to work: its head office's département and those where its
     # references were performed (codes of portal_departement, sorted), for the "local track
     # record" signal of matching.

@@ -355,6 +355,7 @@ def live_refresh_matching_fields(live: SupplierProfile) -> None:
         reference_cpv_prefixes=cpv_prefixes(code for code, _client, _dept in references),
         reference_count=len(references),
         reference_clients=reference_clients(client for _code, client, _dept in references),
+        certification_types=sorted(set(live.certifications.values_list("type", flat=True))),
         departements=profile_departements(
             postal_code=live.postal_code,
             reference_departements=(dept for _code, _client, dept in references),

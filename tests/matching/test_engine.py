@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import threading
 
@@ -489,6 +490,55 @@ def test_the_text_bound_on_integer_keys_is_never_below_the_exact_text(make_suppl
     assert any(exact > 0 for exact, _bound in pairs)
     for exact, bound in pairs:
         assert exact - 1e-9 <= bound <= exact + n / 31 / scoring.TEXT_FULL + 1e-9
+
+
+def test_the_certifications_bound_counts_the_types_held_and_is_never_below_the_exact_value(
+    make_supplier, make_tender
+):
+    """The window bounds the preferred certifications from the types held (a column kept when
+    the profile goes live), their expiry aside: exact for valid ones, above for expired ones."""
+    deadline = datetime.date.today() + datetime.timedelta(days=30)
+    expired = deadline - datetime.timedelta(days=1)
+    held = [
+        [],
+        [("iso9001", None)],
+        [("iso9001", None), ("iso27001", deadline)],
+        [("iso27001", expired)],  # held, but not valid on the deadline
+        [("iso9001", None), ("iso27001", None), ("aqap2110", None)],
+    ]
+    suppliers = [make_supplier(cpv_codes=["35613000"], certifications=c) for c in held]
+    tender = make_tender(preferred_certifications=["iso27001", "iso9001"])
+    ctx = engine.tender_context(tender)
+    ctx.requirements = dataclasses.replace(ctx.requirements, deadline=deadline)
+    n = len(ctx.requirements.preferred_certifications)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.organization_id, p.certification_types, "  # noqa: S608
+            f"{engine.certifications_bound_sql(n)} "
+            "FROM suppliers_supplierprofile p WHERE p.is_live",
+            engine._params(ctx),
+        )
+        found = {org: (types, bound) for org, types, bound in cursor.fetchall()}
+    rows = {r["organization_id"]: r for r in engine.retrieve(ctx, 100, candidates_only=False)}
+    exact = {
+        org: next(
+            c.value for c in engine.score_row(ctx, row).components if c.name == "certifications"
+        )
+        for org, row in rows.items()
+    }
+    assert [found[s.pk][0] for s in suppliers] == [
+        [],
+        ["iso9001"],
+        ["iso27001", "iso9001"],
+        ["iso27001"],
+        ["aqap2110", "iso27001", "iso9001"],
+    ]
+    assert [found[s.pk][1] for s in suppliers] == [0.0, 0.5, 1.0, 0.5, 1.0]
+    assert [exact[s.pk] for s in suppliers] == [0.0, 0.5, 1.0, 0.0, 1.0]
+    # The ranking follows the exact values (ties by supplier id), not the bound.
+    eligible, _excluded = engine.rank(ctx, top_n=5)
+    assert [s.supplier_id for s in eligible][:3] == [suppliers[2].pk, suppliers[4].pk,
+                                                     suppliers[1].pk]  # fmt: skip
 
 
 def test_a_tie_at_the_nth_score_goes_to_the_lower_supplier_id_past_a_rounded_bound(
