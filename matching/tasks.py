@@ -3,8 +3,8 @@
 A full re-match (nightly, or because a supplier entered, changed or left) sends its tasks at
 BULK_PRIORITY: a tender just published, or a buyer's new requirements, go before the hundreds
 of tenders a re-match queues (Redis priorities: 0, the default, is served first). Supplier
-changes are coalesced: while a fan-out is queued and not started, another change adds nothing
-to it (it will read the change anyway)."""
+changes are coalesced: while a fan-out is queued and not started (it waits behind the tenders
+of the re-match under way), another change adds nothing to it (it will read the change)."""
 
 from __future__ import annotations
 
@@ -38,11 +38,13 @@ def match_tender(tender_id: int, bulk: bool = False) -> dict | None:
     result = services.shortlist_rebuild(tender=tender)
     from notifications.tasks import tender_alerts
 
-    tender_alerts.delay(tender.pk)  # suppliers who opted in hear of a new, matching tender
+    priority = BULK_PRIORITY if bulk else None  # what it sends waits as it did
+    # Suppliers who opted in hear of a new, matching tender.
+    tender_alerts.apply_async((tender.pk,), priority=priority)
     # Each following organization's ranking is its own task: one slow follow does not hold
     # the tender's ranking, and a retry redoes only what failed.
     for follow_id in tender.follows.values_list("pk", flat=True):
-        match_follow.apply_async((follow_id,), priority=BULK_PRIORITY if bulk else None)
+        match_follow.apply_async((follow_id,), priority=priority)
     return result
 
 
@@ -113,11 +115,16 @@ def match_open_tenders() -> int:
 
 def rematch_open_tenders_on_commit() -> None:
     """A supplier entered, changed or left: once committed, every open tender's shortlist may
-    change. A moderator approving fifty profiles in a row queues one fan-out while none has
-    started, not fifty."""
+    change. The fan-out goes at BULK_PRIORITY, so it waits behind the tenders of a re-match
+    still under way; the changes made meanwhile add nothing to it (it will read them): a
+    moderator approving fifty profiles while a re-match runs queues one more, not fifty."""
 
     def request() -> None:
         if cache.add(FAN_OUT_PENDING_KEY, 1, timeout=FAN_OUT_PENDING_SECONDS):
-            match_open_tenders.delay()
+            try:
+                match_open_tenders.apply_async(priority=BULK_PRIORITY)
+            except BaseException:
+                cache.delete(FAN_OUT_PENDING_KEY)  # not sent: the next change must send one
+                raise
 
     transaction.on_commit(request)

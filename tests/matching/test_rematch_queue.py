@@ -44,7 +44,7 @@ def test_supplier_changes_queue_one_fan_out_until_it_starts(
             make_supplier(cpv_codes=["35613000"])
         with django_capture_on_commit_callbacks(execute=True):
             make_supplier(cpv_codes=["35613000"])  # a second approval while it waits
-        assert _waiting(queue) == {0: ["matching.match_open_tenders"]}
+        assert _waiting(queue) == {BULK_PRIORITY: ["matching.match_open_tenders"]}
         # The worker starts the fan-out: its tender tasks go at the lowest priority...
         tenders = [make_tender(), make_tender()]
         assert match_open_tenders() == len(tenders)
@@ -52,7 +52,7 @@ def test_supplier_changes_queue_one_fan_out_until_it_starts(
         # ... and a change from then on needs (and queues) a fan-out of its own.
         with django_capture_on_commit_callbacks(execute=True):
             make_supplier(cpv_codes=["35613000"])
-        assert _waiting(queue) == {0: ["matching.match_open_tenders"]}
+        assert _waiting(queue) == {BULK_PRIORITY: ["matching.match_open_tenders"]}
 
 
 def test_a_rolled_back_supplier_change_queues_nothing(
@@ -72,7 +72,7 @@ def test_a_rolled_back_supplier_change_queues_nothing(
     # Nothing is left pending either: the next change queues its fan-out.
     with tasks_sent_to(queue), django_capture_on_commit_callbacks(execute=True):
         make_supplier(cpv_codes=["35613000"])
-    assert _waiting(queue) == {0: ["matching.match_open_tenders"]}
+    assert _waiting(queue) == {BULK_PRIORITY: ["matching.match_open_tenders"]}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,3 +105,26 @@ def test_a_tender_just_published_is_matched_before_a_queued_re_match(make_suppli
         for t in tenders
     }
     assert first[published.pk] < min(first[t.pk] for t in queued)
+
+
+def test_a_fan_out_that_could_not_be_sent_leaves_nothing_pending(
+    make_supplier, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Were the flag left set, every change for the next ten minutes would be dropped."""
+    from django.core.cache import cache
+    from kombu.exceptions import OperationalError
+
+    from matching import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis: Connection refused.")
+
+    monkeypatch.setattr(tasks.match_open_tenders, "apply_async", broker_down)
+    with pytest.raises(OperationalError), django_capture_on_commit_callbacks(execute=True):
+        make_supplier(cpv_codes=["35613000"])
+    assert cache.get(tasks.FAN_OUT_PENDING_KEY) is None
+    monkeypatch.undo()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with tasks_sent_to(queue), django_capture_on_commit_callbacks(execute=True):
+        make_supplier(cpv_codes=["35613000"])
+    assert _waiting(queue) == {BULK_PRIORITY: ["matching.match_open_tenders"]}
