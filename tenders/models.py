@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationType, ClearanceLevel
@@ -358,6 +359,13 @@ class OcdsImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def error_message(self) -> str:
+        """The error as shown: the sweep's own message in the reader's language."""
+        from .ocds.jobs import INTERRUPTED
+
+        return gettext(INTERRUPTED) if self.error == INTERRUPTED else self.error
 
     @property
     def is_active(self) -> bool:

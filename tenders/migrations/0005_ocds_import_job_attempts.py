@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='attempts',
             field=models.PositiveSmallIntegerField(default=0),
         ),
+        # A job running when this ships (its worker about to be replaced) has had its run.
+        migrations.RunSQL(
+            "UPDATE tenders_ocdsimportjob SET attempts = 1 WHERE started_at IS NOT NULL",
+            migrations.RunSQL.noop,
+        ),
     ]

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from portal.models import User
 
@@ -29,7 +30,7 @@ TIME_LIMIT = 1860
 # limit): the sweep starts it again, once; a second death (a file that kills the worker?) fails.
 STALE_AFTER = datetime.timedelta(seconds=TIME_LIMIT + 300)
 MAX_ATTEMPTS = 2
-INTERRUPTED = (
+INTERRUPTED = gettext_noop(  # stored as is, shown translated (OcdsImportJob.error_message)
     "Interrupted twice: the worker stopped during the import (a restart, or out of memory). "
     "The tenders imported before it stopped are kept; upload the file again to import the "
     "rest (the ones already imported are recognised and left unchanged)."
@@ -72,16 +73,22 @@ def _counts(report: ImportReport) -> dict:
     }
 
 
-def _record_progress(job_id: int, report: ImportReport) -> None:
+def _mine(job: OcdsImportJob):
+    """The job while this run still holds it: a run the sweep gave up on (it outlived
+    STALE_AFTER: a pool without hard time limits, a stalled worker) writes nothing more."""
+    return OcdsImportJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts)
+
+
+def _record_progress(job: OcdsImportJob, report: ImportReport) -> None:
     if report.processed % PROGRESS_EVERY == 0:
         # Called between releases, out of any savepoint: a short transaction of its own.
-        OcdsImportJob.objects.filter(pk=job_id).update(**_counts(report))
+        _mine(job).update(**_counts(report))
 
 
 def _finish(job: OcdsImportJob, **fields) -> None:
     stored = job.file.name
-    OcdsImportJob.objects.filter(pk=job.pk).update(file="", finished_at=timezone.now(), **fields)
-    if stored:
+    ended = _mine(job).update(file="", finished_at=timezone.now(), **fields)
+    if stored and ended:  # else the file belongs to the run that took over
         job.file.storage.delete(stored)
 
 
@@ -93,7 +100,7 @@ def ocds_import_job_run(*, job_id: int) -> None:
     try:
         with job.file.open("rb") as fh:
             report = ocds_import(
-                fh, by=job.created_by, on_release=lambda r: _record_progress(job.pk, r)
+                fh, by=job.created_by, on_release=lambda r: _record_progress(job, r)
             )
     except Exception as exc:  # whatever happens, the job must not stay "running"
         logger.exception("OCDS import job %s failed", job.pk)

@@ -257,7 +257,34 @@ def test_a_job_whose_worker_died_twice_ends_failed_with_what_to_do(client, moder
     client.force_login(moderator)
     page = _page(client, f"/tenders/import/{job.pk}/")
     assert "upload the file again to import the rest" in page
+    french = client.get(f"/tenders/import/{job.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "envoyez de nouveau le fichier" in french
     assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}
+
+
+def test_a_run_the_sweep_gave_up_on_writes_nothing_more(moderator, media):
+    """A run that outlived STALE_AFTER (a pool without hard time limits, a stalled worker) no
+    longer owns its job: its progress, its end and its file deletion do not apply."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from tenders.ocds import jobs
+    from tenders.ocds.importer import ImportReport
+
+    job = OcdsImportJob(created_by=moderator, file_name="slow.json", size=2, storage_key="k")
+    job.file.save("upload.json", ContentFile(b"{}"), save=False)
+    job.status, job.attempts = OcdsImportJob.Status.RUNNING, 1
+    job.started_at = timezone.now() - jobs.STALE_AFTER - datetime.timedelta(seconds=1)
+    job.save()
+    old_run = OcdsImportJob.objects.get(pk=job.pk)  # what the slow run holds
+    with tasks_sent_to(f"test-{uuid.uuid4().hex[:8]}"):  # the new run waits in Redis
+        assert jobs.ocds_import_jobs_sweep() == {"requeued": 1, "failed": 0}
+    report = ImportReport(created=jobs.PROGRESS_EVERY)
+    jobs._record_progress(old_run, report)
+    jobs._finish(old_run, status=OcdsImportJob.Status.DONE)
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.finished_at) == (OcdsImportJob.Status.QUEUED, 0, None)
+    assert len(_files(media)) == 1  # the new run's file
 
 
 def test_only_moderators_see_import_jobs(client, supplier, buyer, ministry_author, moderator):
