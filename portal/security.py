@@ -180,7 +180,9 @@ class RequestSizeLimitMiddleware:
     Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams files of any size to disk,
     so any POST (the login form included) could fill it. The largest legitimate body is an OCDS
     import (50 MB); documents stop at 10 MB (their forms say so for sizes below this cap). A
-    body without Content-Length is not read by Django at all."""
+    body without Content-Length is not read by Django at all. Under WSGI (gunicorn, as
+    deployed) nothing reads the body before this middleware; Django's ASGI handler spools it
+    to a temporary file first, so an ASGI deployment needs the cap at its proxy too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -195,7 +197,7 @@ class RequestSizeLimitMiddleware:
             return self.get_response(request)
         log_event("request.too_large", request, size=size, limit=limit)
         megabytes = {"size": f"{size / 1_048_576:.1f}", "limit": _megabytes(limit)}
-        if request.path.startswith("/api/"):
+        if request.path_info.startswith("/api/"):
             detail = _(
                 "The request is too large (%(size)s MB): the limit is %(limit)s MB. "
                 "Nothing was saved."

@@ -317,22 +317,25 @@ def cpv_prefixes(codes) -> list[str]:
 # kept apart by a stop word of their configuration, which takes a position and leaves no
 # lexeme (leading a part: `||` shifts the right vector by the left one's last lexeme), so that
 # no pair spans two lines of the statement, two keywords, two references, a reference and its
-# client, or the statement and the keywords (the tender's pairs never span two lines either).
+# client, or the statement and the keywords (the tender's pairs never span two lines either:
+# the same line breaks as Python's str.splitlines). One stop word is a gap of one position:
+# enough while matching.engine.PHRASE_MAX_GAP is 1 (a test ties them).
+_LINE_BREAK = r"'\s*[\n\r\f\v\u001c-\u001e\u0085\u2028\u2029]\s*'"  # as str.splitlines
 _OWN_STOP_WORD = (
     "(CASE WHEN %(config)s::regconfig = 'en_unaccent'::regconfig THEN ' the ' ELSE ' le ' END)"
 )
 _SEARCH_VECTOR_SQL = f"""
 UPDATE suppliers_supplierprofile p SET search_vector =
     setweight(to_tsvector(%(config)s::regconfig, regexp_replace(
-        coalesce(p.capability_statement, ''), '\\s*\\n\\s*', {_OWN_STOP_WORD}, 'g')), 'A')
+        coalesce(p.capability_statement, ''), {_LINE_BREAK}, {_OWN_STOP_WORD}, 'g')), 'A')
  || setweight(to_tsvector(%(config)s::regconfig, {_OWN_STOP_WORD}
         || array_to_string(p.keywords || p.technologies, {_OWN_STOP_WORD})), 'A')
  || setweight(to_tsvector('fr_unaccent', coalesce((
-        SELECT ' le ' || string_agg(regexp_replace(r.description, '\\s*\\n\\s*', ' le ', 'g')
+        SELECT ' le ' || string_agg(regexp_replace(r.description, {_LINE_BREAK}, ' le ', 'g')
                                     || ' le ' || r.client, ' le ')
         FROM suppliers_reference r WHERE r.profile_id = p.id), '')), 'C')
 WHERE p.id = %(id)s
-"""  # noqa: S608 - only the constant above is formatted in
+"""  # noqa: S608 - only the constants above are formatted in
 
 
 def reference_clients(clients) -> list[str]:

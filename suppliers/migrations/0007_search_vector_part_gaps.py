@@ -11,11 +11,11 @@ OWN_STOP_WORD = (
 SQL = """
 UPDATE suppliers_supplierprofile p SET search_vector =
     setweight(to_tsvector({config}::regconfig, regexp_replace(
-        coalesce(p.capability_statement, ''), '\\s*\\n\\s*', {own}, 'g')), 'A')
+        coalesce(p.capability_statement, ''), '\\s*[\\n\\r\\f\\v\\u001c-\\u001e\\u0085\\u2028\\u2029]\\s*', {own}, 'g')), 'A')
  || setweight(to_tsvector({config}::regconfig, {own}
         || array_to_string(p.keywords || p.technologies, {own})), 'A')
  || setweight(to_tsvector('fr_unaccent', coalesce((
-        SELECT ' le ' || string_agg(regexp_replace(r.description, '\\s*\\n\\s*', ' le ', 'g')
+        SELECT ' le ' || string_agg(regexp_replace(r.description, '\\s*[\\n\\r\\f\\v\\u001c-\\u001e\\u0085\\u2028\\u2029]\\s*', ' le ', 'g')
                                     || ' le ' || r.client, ' le ')
         FROM suppliers_reference r WHERE r.profile_id = p.id), '')), 'C')
 WHERE p.is_live

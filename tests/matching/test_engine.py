@@ -599,11 +599,13 @@ def test_a_suppliers_pairs_never_span_two_lines_keywords_or_references(make_supp
     the references and their clients are kept apart (as the tender's lines are)."""
 
     def adjacent(profile, first: str, second: str, config: str = "fr_unaccent") -> bool:
+        """FIRST then SECOND, as close as a tender's pair may be (engine.PHRASE_MAX_GAP)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT search_vector @@ to_tsquery(%s::regconfig, %s) "
-                "FROM suppliers_supplierprofile WHERE organization_id = %s AND is_live",
-                [config, f"{first} <-> {second}", profile.pk],
+                "SELECT bool_or(search_vector @@ to_tsquery(%s::regconfig, %s || d || %s)) "
+                "FROM suppliers_supplierprofile, generate_series(1, %s) AS d "
+                "WHERE organization_id = %s AND is_live",
+                [config, f"{first} <", f"> {second}", engine.PHRASE_MAX_GAP, profile.pk],
             )
             return cursor.fetchone()[0]
 
@@ -612,7 +614,7 @@ def test_a_suppliers_pairs_never_span_two_lines_keywords_or_references(make_supp
     )
     two_lines = make_supplier(
         cpv_codes=["35613000"],
-        capability_statement="Maintenance de véhicules\nBlindés légers.",
+        capability_statement="Maintenance de véhicules\nBlindés légers\u2028Radar aéroporté",
         keywords=["drones", "vision nocturne"],
         references=[("35613000", 2024, "Marine nationale"), ("35613000", 2023, "Armée de terre")],
     )
@@ -624,8 +626,10 @@ def test_a_suppliers_pairs_never_span_two_lines_keywords_or_references(make_supp
     )
     assert adjacent(one_line, "véhicules", "blindés")
     assert not adjacent(two_lines, "véhicules", "blindés")  # two lines
+    assert not adjacent(two_lines, "légers", "radar")  # a Unicode line separator
+    assert adjacent(two_lines, "radar", "aéroporté")
     assert adjacent(two_lines, "vision", "nocturne")  # within one keyword
-    assert not adjacent(two_lines, "légers", "drones")  # the statement, then the keywords
+    assert not adjacent(two_lines, "aéroporté", "drones")  # the statement, then the keywords
     assert not adjacent(two_lines, "drones", "vision")  # two keywords
     assert not adjacent(two_lines, "contrat", "marine")  # a reference and its client
     assert not adjacent(two_lines, "nationale", "contrat")  # two references
