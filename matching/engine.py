@@ -563,7 +563,7 @@ DETAILS_SQL = """
 SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
        p.is_startup, p.clearance_level, p.clearance_expires_on, p.eu_controlled,
        p.itar_free, p.trl, p.cpv_codes, p.departements,
-       length(p.search_vector) AS doc_length,
+       length(p.vector) AS doc_length,
        p.organization_id = ANY(%(interested)s::bigint[]) AS interested,
     (SELECT coalesce(json_agg(json_build_array(x.type, x.expires_on)), '[]')
        FROM suppliers_certification x WHERE x.profile_id = p.id) AS certifications,
@@ -571,12 +571,15 @@ SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
        FROM suppliers_reference f WHERE f.profile_id = p.id) AS refs,
     ARRAY(SELECT t.lexeme FROM unnest(%(lexemes)s::text[], %(term_queries)s::tsquery[])
                                  AS t(lexeme, query)
-          WHERE p.search_vector @@ t.query) AS matched_terms,
+          WHERE p.vector @@ t.query) AS matched_terms,
     ARRAY(SELECT x.i - 1 FROM unnest(%(phrases)s::tsquery[]) WITH ORDINALITY AS x(query, i)
-          WHERE p.search_vector @@ x.query) AS matched_phrases
+          WHERE p.vector @@ x.query) AS matched_phrases
 FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS c(id, n)
--- LATERAL: one primary-key lookup per row (a join would scan the whole table).
-CROSS JOIN LATERAL (SELECT * FROM suppliers_supplierprofile q WHERE q.id = c.id OFFSET 0) p
+-- LATERAL: one primary-key lookup per row (a join would scan the whole table). The vector is
+-- copied once per row for the ~50 tests below: testing the stored column each time read ~20
+-- buffers per row and took 1.8 times as long at 100,000 suppliers (same rows returned).
+CROSS JOIN LATERAL (SELECT q.*, q.search_vector || ''::tsvector AS vector
+                    FROM suppliers_supplierprofile q WHERE q.id = c.id OFFSET 0) p
 ORDER BY c.n
 """
 
