@@ -492,6 +492,47 @@ def test_the_text_bound_on_integer_keys_is_never_below_the_exact_text(make_suppl
         assert exact - 1e-9 <= bound <= exact + n / 31 / scoring.TEXT_FULL + 1e-9
 
 
+def test_the_bound_leaves_out_the_components_that_add_nothing_and_stays_the_same(
+    make_supplier, make_tender
+):
+    """A tender with no region, no SME reservation, no preferred certification and no interest:
+    those terms are left out of the bound's SQL, and every row's bound is the same number as
+    with all of them (each would add exactly 0)."""
+    for i in range(6):
+        make_supplier(
+            cpv_codes=["35613000" if i % 2 else "35100000"],
+            capability_statement="Drones tactiques, maintenance." if i % 3 else "Radar.",
+            regions_served=["53"] if i % 2 else [],
+            headcount=5 + i * 60,
+            certifications=[("iso9001", None)] if i % 3 == 0 else [],
+        )
+    ctx = engine.tender_context(make_tender(title="Maintenance de drones tactiques"))
+    assert engine.bound_parts(ctx) == ("cpv", "text", "past_performance")
+    params = {**engine._params(ctx), **engine._key_sets(ctx), "limit": 100}
+    every = engine.window_sql(len(ctx.terms), "TRUE", False, False)
+    assert len(engine.BOUND_PARTS) == 8 and every.count("%(w_") == 8
+    with connection.cursor() as cursor:
+        cursor.execute(every, params)
+        all_parts = [(row[0], row[2]) for row in cursor.fetchall()]
+    rows = engine.window(ctx, 100, candidates_only=False)
+    assert [(r["id"], r["upper_bound"]) for r in rows] == all_parts
+    assert len(rows) == 6 and all(bound > 0 for _id, bound in all_parts)
+    # With a region, SME reservation, a preferred certification and an interest, all count.
+    tender = make_tender(
+        title="Drones", region_id="53", sme_reserved=True, preferred_certifications=["iso9001"]
+    )
+    tender.interests.create(organization=SupplierProfile.objects.first().organization)
+    assert engine.bound_parts(engine.tender_context(tender)) == (
+        "cpv",
+        "text",
+        "region",
+        "size",
+        "interest",
+        "past_performance",
+        "certifications",
+    )
+
+
 def test_the_certifications_bound_counts_the_types_held_and_is_never_below_the_exact_value(
     make_supplier, make_tender
 ):
