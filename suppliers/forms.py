@@ -15,6 +15,7 @@ from portal.choices import CertificationType
 from portal.models import CpvCode, Departement, Region
 
 from .models import Certification, Document, Reference, SupplierProfile
+from .services import MAX_DOCUMENT_BYTES
 
 
 class ListField(forms.CharField):
@@ -277,7 +278,17 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("PDF file"),
         help_text=_("PDF only, 10 MB at most."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": "application/pdf",
+                # Checked before sending too (static/js/file-limit.js).
+                "data-max-bytes": MAX_DOCUMENT_BYTES,
+                "data-too-large": _(
+                    "%(name)s is %(size)s MB; the limit is %(max)s MB. Compress it or split "
+                    "it. Nothing was sent."
+                ),
+            }
+        ),
     )
 
 

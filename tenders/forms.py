@@ -257,6 +257,16 @@ class OcdsUploadForm(forms.Form):
     file = forms.FileField(
         label=_("OCDS file"),
         help_text=_("A release package, a record package or JSON Lines of releases (.json)."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                # Checked before sending too (static/js/file-limit.js).
+                "data-max-bytes": OCDS_UPLOAD_MAX_BYTES,
+                "data-too-large": _(
+                    "%(name)s is %(size)s MB; the browser import takes up to %(max)s MB. Split "
+                    "it, or import it with manage.py import_ocds. Nothing was sent."
+                ),
+            }
+        ),
     )
 
     def clean_file(self):
