@@ -577,7 +577,7 @@ SELECT p.id, p.organization_id, p.region_id, p.regions_served, p.size_category,
 FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS c(id, n)
 -- LATERAL: one primary-key lookup per row (a join would scan the whole table). The vector is
 -- copied once per row for the ~50 tests below: testing the stored column each time read ~20
--- buffers per row and took 1.8 times as long at 100,000 suppliers (same rows returned).
+-- buffers per row and took 1.6 times as long at 100,000 suppliers (same rows returned).
 CROSS JOIN LATERAL (SELECT q.*, q.search_vector || ''::tsvector AS vector
                     FROM suppliers_supplierprofile q WHERE q.id = c.id OFFSET 0) p
 ORDER BY c.n
