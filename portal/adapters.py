@@ -4,12 +4,16 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+# The address an account email could not be sent to, for the "email sent" pages.
+MAIL_FAILED_SESSION_KEY = "passerelle_account_mail_failed"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,8 +28,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 name="Passerelle", domain=urlsplit(settings.SITE_URL).netloc
             ),
         }
+        request = allauth_context.request
         try:
-            return super().send_mail(template_prefix, email, context)
+            sent = super().send_mail(template_prefix, email, context)
         except OSError as exc:  # smtplib.SMTPException too: the server is down or refuses
             # allauth sends these (address verification, password reset...) during the request,
             # not through the outbox: an unreachable mail server must not turn the page into an
@@ -33,18 +38,38 @@ class AccountAdapter(DefaultAccountAdapter):
             logger.warning(
                 "account email %s to %s not sent: %s", template_prefix, email, exc, exc_info=True
             )
-            request = allauth_context.request
             if request is not None:
-                messages.error(
-                    request,
-                    _(
-                        "The email to %(email)s could not be sent just now (the mail server "
-                        "did not answer). Nothing you entered is lost: try again in a few "
-                        "minutes; if it keeps failing, write to the Passerelle team."
-                    )
-                    % {"email": email},
-                )
+                self._mail_failed(request, email)
             return None
+        if request is not None and hasattr(request, "session"):
+            request.session.pop(MAIL_FAILED_SESSION_KEY, None)
+        return sent
+
+    def _mail_failed(self, request, email: str) -> None:
+        """Say it on the next page (the "email sent" pages read the session key too, and
+        allauth's own "confirmation sent" message is left out), and let the user retry at once:
+        allauth counted the attempt against its one verification email per 3 minutes."""
+        request._passerelle_mail_failed = True
+        if hasattr(request, "session"):
+            request.session[MAIL_FAILED_SESSION_KEY] = email
+        ratelimit.clear(request, action="confirm_email", key=email.lower())
+        messages.error(
+            request,
+            _(
+                "The email to %(email)s could not be sent just now (the mail server "
+                "did not answer). Nothing you entered is lost: try again in a few "
+                "minutes; if it keeps failing, write to the Passerelle team."
+            )
+            % {"email": email},
+        )
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if (
+            getattr(request, "_passerelle_mail_failed", False)
+            and message_template == "account/messages/email_confirmation_sent.txt"
+        ):
+            return  # it was not sent: _mail_failed says so
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
