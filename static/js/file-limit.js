@@ -30,8 +30,9 @@
     else { input.removeAttribute("aria-describedby"); }
   }
 
+  /* Rounded up, so that a file just over the limit never shows as equal to it. */
   function megabytes(bytes, digits) {
-    var value = digits ? bytes / MB : Math.floor(bytes / MB);
+    var value = digits ? Math.ceil(bytes / MB * 10) / 10 : Math.floor(bytes / MB);
     return value.toLocaleString(document.documentElement.lang || undefined, {
       minimumFractionDigits: digits, maximumFractionDigits: digits
     });
@@ -42,10 +43,15 @@
     var max = parseInt(input.getAttribute("data-max-bytes"), 10);
     var file = input.files && input.files[0];
     if (!file || !max || file.size <= max) { return ""; }
-    return input.getAttribute("data-too-large")
-      .replace("%(name)s", file.name)
-      .replace("%(size)s", megabytes(file.size, 1))
-      .replace("%(max)s", megabytes(max, 0));
+    var values = {
+      "%(name)s": file.name,
+      "%(size)s": megabytes(file.size, 1),
+      "%(max)s": megabytes(max, 0)
+    };
+    /* A function as replacement: "$&" or "$'" in a file name stay as typed. */
+    return input.getAttribute("data-too-large").replace(/%\((name|size|max)\)s/g, function (key) {
+      return values[key];
+    });
   }
 
   function check(input) {
@@ -57,13 +63,12 @@
       var item = document.createElement("li");
       item.textContent = message;
       list.appendChild(item);
-      input.setAttribute("aria-invalid", "true");
-    } else {
-      input.removeAttribute("aria-invalid");
     }
-    if (field) {
-      field.classList.toggle("field-error", !!field.querySelector(".errorlist li"));
-    }
+    /* A server error shown for the field keeps it invalid. */
+    var invalid = field ? !!field.querySelector(".errorlist li") : !!message;
+    if (field) { field.classList.toggle("field-error", invalid); }
+    if (invalid) { input.setAttribute("aria-invalid", "true"); }
+    else { input.removeAttribute("aria-invalid"); }
     describedBy(input, list.id, !!message);
     return !message;
   }
