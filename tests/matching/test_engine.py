@@ -517,6 +517,15 @@ def test_the_bound_leaves_out_the_components_that_add_nothing_and_stays_the_same
     rows = engine.window(ctx, 100, candidates_only=False)
     assert [(r["id"], r["upper_bound"]) for r in rows] == all_parts
     assert len(rows) == 6 and all(bound > 0 for _id, bound in all_parts)
+    # A region but no département: the region counts (some suppliers serve it), not the rest.
+    ctx = engine.tender_context(make_tender(title="Maintenance de drones", region_id="53"))
+    assert engine.bound_parts(ctx) == ("cpv", "text", "region", "past_performance")
+    params = {**engine._params(ctx), **engine._key_sets(ctx), "limit": 100}
+    with connection.cursor() as cursor:
+        cursor.execute(every, params)
+        all_parts = [(row[0], row[2]) for row in cursor.fetchall()]
+    rows = engine.window(ctx, 100, candidates_only=False)
+    assert [(r["id"], r["upper_bound"]) for r in rows] == all_parts
     # With a region, SME reservation, a preferred certification and an interest, all count.
     tender = make_tender(
         title="Drones", region_id="53", sme_reserved=True, preferred_certifications=["iso9001"]
