@@ -103,6 +103,10 @@ def main() -> int:
     children: list[tuple[str, subprocess.Popen]] = []
     try:
         devservices.ensure_local_services()
+        problem = devservices.ensure_database(os.environ.get("DATABASE_URL", ""))
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
         print("Preparing the database (migrate, reference data, demo data)…", flush=True)
         for args in (("migrate", "--noinput", "-v", "0"), ("load_reference",), ("load_demo",)):
             if stopping:

@@ -47,6 +47,38 @@ def ensure_local_services() -> None:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
+def ensure_database(url: str) -> str | None:
+    """`make run` with DATABASE_URL on a server that has no such database yet (a fresh server,
+    a new name): create it, as the embedded path does. Returns what to do, in one line, when the
+    server cannot be reached or refuses; None when the database is there."""
+    import psycopg
+    from psycopg import sql
+
+    if not url:  # neither set nor embedded (production image): the settings say what is missing
+        return None
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        return (
+            f"DATABASE_URL is not a PostgreSQL URL ({exc}): postgres://user:password@host:5432/name"
+        )
+    name = params.get("dbname") or params.get("user") or "postgres"
+    where = f"{params.get('host', 'localhost')}:{params.get('port', 5432)}"
+    try:
+        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return None
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created the database {name} on {where}.", flush=True)
+            return None
+    except psycopg.Error as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        return (
+            f"PostgreSQL at {where} (DATABASE_URL) cannot be used ({lines[0].strip()}). Start "
+            "it or fix DATABASE_URL, or unset DATABASE_URL to use the embedded server under ./var/."
+        )
+
+
 def _ensure_postgres() -> str | None:
     # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells): harmless here.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
