@@ -59,11 +59,13 @@ def demo_load() -> dict[str, int]:
         )
         if org_key in (None, "buyer"):
             _demo_totp(user)
+    from matching.demo import demo_load as matching_demo
     from suppliers.demo import demo_load as suppliers_demo
     from tenders.demo import demo_load as tenders_demo
 
     created.update(suppliers_demo())
     created.update(tenders_demo())
+    created.update(matching_demo(User.objects.get(email="buyer@example.com")))
     return created
 
 
