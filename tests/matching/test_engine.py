@@ -756,3 +756,26 @@ def test_a_stop_word_of_one_language_is_no_word_of_the_tender(make_tender, make_
     assert "sur" not in {t.lexeme for t in ctx.terms}
     assert {"camera", "thermiqu"} <= {t.lexeme for t in ctx.terms}
     assert [ph.words for ph in ctx.phrases] == ["caméras thermiques"]
+
+
+def test_the_per_tender_scoring_data_follows_terms_phrases_and_labels_replaced(
+    make_tender, regions
+):
+    ctx = engine.tender_context(make_tender(title="x", region_id="53"))
+    ctx.terms = [
+        engine.Term("drone", "drones", 3.0, True),
+        engine.Term("radar", "radar", 1.0, True),
+    ]
+    assert ctx.text_value(["drone"], [], 0) == scoring.text_relevance(3.0, 4.0, 0, 0.0, 0.0, 0.0)
+    assert ctx.derived.words == {"drone": "drones", "radar": "radar"}
+    ctx.terms = [engine.Term("drone", "drone", 1.0, True), engine.Term("radar", "radar", 3.0, True)]
+    assert ctx.total_term_weight == 4.0
+    assert ctx.text_value(["drone"], [], 0) == scoring.text_relevance(1.0, 4.0, 0, 0.0, 0.0, 0.0)
+    assert ctx.derived.words["drone"] == "drone"
+    ctx.phrases = [engine.Phrase(("drone",), ("radar",), 1, "drone radar", 1.0)]
+    assert ctx.total_phrase_weight == 1.0
+    assert ctx.text_value(["drone"], [0], 0) == scoring.text_relevance(1.0, 4.0, 0, 0.0, 1.0, 1.0)
+    assert "region:53" not in ctx.derived.labels
+    ctx.labels = {"region:53": "Bretagne"}
+    assert ctx.derived.labels["region:53"] == "Bretagne"
+    assert ctx.derived.labels["cert:iso9001"]  # with the certification names still
