@@ -18,12 +18,23 @@ class Match(models.Model):
     the best-scoring excluded ones are kept with rank NULL so that the supplier can be told
     what it would need."""
 
-    tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="matches")
-    supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="matches")
+    # No index of their own: the unique (tender, follow, supplier), (supplier, eligible, score)
+    # and (follow, rank) indexes below lead with them. Every index costs each shortlist write.
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
+    supplier = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     # NULL: the tender-level ranking; else the ranking computed for one following organization
     # (its extra requirements and weights).
     follow = models.ForeignKey(
-        "matching.Follow", on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+        "matching.Follow",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="matches",
+        db_index=False,
     )
     score = models.FloatField(_("score"))
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
