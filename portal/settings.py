@@ -177,7 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-ocds-import-jobs": {
         "task": "tenders.sweep_ocds_import_jobs",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
     "purge-expired-invitations": {
         "task": "portal.purge_expired_invitations",

@@ -343,6 +343,9 @@ class OcdsImportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The running import's last sign of life (written with its progress, every few seconds):
+    # a job silent for long has no worker left (tenders.ocds.jobs sweep).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -27,5 +27,5 @@ def run_ocds_import_job(job_id: int) -> None:
 
 @shared_task(name="tenders.sweep_ocds_import_jobs", acks_late=True)
 def sweep_ocds_import_jobs() -> dict:
-    """Beat, every 5 minutes: the jobs a dead worker left running start again (see the sweep)."""
+    """Beat, every minute: the jobs a dead worker left running start again (see the sweep)."""
     return jobs.ocds_import_jobs_sweep()

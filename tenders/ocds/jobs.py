@@ -9,7 +9,7 @@ import secrets
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -19,15 +19,18 @@ from ..models import OcdsImportJob
 from .importer import ImportReport, ocds_import
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 50  # releases between two progress writes
+PROGRESS_EVERY = 50  # releases between two progress writes...
+HEARTBEAT_EVERY = datetime.timedelta(seconds=10)  # ... and at most this long between two
 Status = OcdsImportJob.Status
 # A 50 MB file takes minutes (~8 ms a release); the default task limits (5 min) are for short
 # tasks. The soft limit raises inside the import, which then marks the job failed; the hard one
 # kills the run, as a worker restart or the kernel's OOM killer would.
 SOFT_TIME_LIMIT = 1800
 TIME_LIMIT = 1860
-# A job still "running" this long after it started has no worker left (none runs past the hard
-# limit): the sweep starts it again, once; a second death (a file that kills the worker?) fails.
+# A job still "running" with no sign of life for this long (30 heartbeats missed), or this long
+# after it started (no run goes past the hard limit), has no worker left: the sweep (beat,
+# every minute) starts it again, once; a second death (a file that kills the worker?) fails.
+SILENT_AFTER = datetime.timedelta(seconds=300)
 STALE_AFTER = datetime.timedelta(seconds=TIME_LIMIT + 300)
 MAX_ATTEMPTS = 2
 INTERRUPTED = gettext_noop(  # stored as is, shown translated (OcdsImportJob.error_message)
@@ -58,7 +61,7 @@ def _claim(job_id: int) -> OcdsImportJob | None:
     # job and does nothing, even while the first is still importing.
     now = timezone.now()
     claimed = OcdsImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1
+        status=Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
     return OcdsImportJob.objects.filter(pk=job_id).first() if claimed else None
 
@@ -73,16 +76,29 @@ def _counts(report: ImportReport) -> dict:
     }
 
 
+class Superseded(Exception):
+    """The sweep gave this run's job to another run: this one stops."""
+
+
 def _mine(job: OcdsImportJob):
-    """The job while this run still holds it: a run the sweep gave up on (it outlived
-    STALE_AFTER: a pool without hard time limits, a stalled worker) writes nothing more."""
+    """The job while this run still holds it: a run the sweep gave up on (silent for
+    SILENT_AFTER, or past STALE_AFTER: a stalled worker, a pool without hard time limits)
+    writes nothing more."""
     return OcdsImportJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts)
 
 
 def _record_progress(job: OcdsImportJob, report: ImportReport) -> None:
-    if report.processed % PROGRESS_EVERY == 0:
-        # Called between releases, out of any savepoint: a short transaction of its own.
-        _mine(job).update(**_counts(report))
+    """The counts and a heartbeat, every PROGRESS_EVERY releases or HEARTBEAT_EVERY, whichever
+    comes first. Raises Superseded when the job is no longer this run's: it stops importing
+    (the run that took over imports the file from the start)."""
+    now = timezone.now()
+    recent = job.heartbeat_at is not None and now - job.heartbeat_at < HEARTBEAT_EVERY
+    if report.processed % PROGRESS_EVERY and recent:
+        return
+    # Called between releases, out of any savepoint: a short transaction of its own.
+    if not _mine(job).update(heartbeat_at=now, **_counts(report)):
+        raise Superseded
+    job.heartbeat_at = now
 
 
 def _finish(job: OcdsImportJob, **fields) -> None:
@@ -102,6 +118,9 @@ def ocds_import_job_run(*, job_id: int) -> None:
             report = ocds_import(
                 fh, by=job.created_by, on_release=lambda r: _record_progress(job, r)
             )
+    except Superseded:
+        logger.warning("OCDS import job %s: another run took it over; this one stops", job.pk)
+        return
     except Exception as exc:  # whatever happens, the job must not stay "running"
         logger.exception("OCDS import job %s failed", job.pk)
         _finish(job, status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
@@ -120,14 +139,15 @@ def ocds_import_jobs_sweep(*, now=None) -> dict[str, int]:
     done = {"requeued": 0, "failed": 0}
     with transaction.atomic():
         stale = OcdsImportJob.objects.select_for_update(skip_locked=True).filter(
-            status=Status.RUNNING, started_at__lt=now - STALE_AFTER
+            Q(heartbeat_at__lt=now - SILENT_AFTER) | Q(started_at__lt=now - STALE_AFTER),
+            status=Status.RUNNING,
         )
         for job in stale:
             if job.attempts < MAX_ATTEMPTS:
                 # From the start: the releases imported already come back "unchanged".
                 OcdsImportJob.objects.filter(pk=job.pk).update(
-                    status=Status.QUEUED, started_at=None, processed=0, created=0, updated=0,
-                    unchanged=0, failed=0,
+                    status=Status.QUEUED, started_at=None, heartbeat_at=None, processed=0,
+                    created=0, updated=0, unchanged=0, failed=0,
                 )  # fmt: skip
                 run_ocds_import_job.delay_on_commit(job.pk)
                 done["requeued"] += 1

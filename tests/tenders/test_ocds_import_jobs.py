@@ -219,7 +219,13 @@ def test_a_job_whose_worker_was_killed_starts_again_and_finishes(client, moderat
     job.refresh_from_db()
     assert job.status == OcdsImportJob.Status.RUNNING and job.processed < total
     assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}  # may still be running
-    later = job.started_at + jobs.STALE_AFTER + datetime.timedelta(seconds=1)
+    assert job.heartbeat_at > job.started_at  # it wrote signs of life while it ran
+    silent = job.heartbeat_at + jobs.SILENT_AFTER
+    assert jobs.ocds_import_jobs_sweep(now=silent - datetime.timedelta(seconds=1)) == {
+        "requeued": 0,
+        "failed": 0,
+    }
+    later = silent + datetime.timedelta(seconds=1)  # minutes after it died, not 36
     with tasks_sent_to(queue):
         assert jobs.ocds_import_jobs_sweep(now=later) == {"requeued": 1, "failed": 0}
     job.refresh_from_db()
@@ -280,11 +286,42 @@ def test_a_run_the_sweep_gave_up_on_writes_nothing_more(moderator, media):
     with tasks_sent_to(f"test-{uuid.uuid4().hex[:8]}"):  # the new run waits in Redis
         assert jobs.ocds_import_jobs_sweep() == {"requeued": 1, "failed": 0}
     report = ImportReport(created=jobs.PROGRESS_EVERY)
-    jobs._record_progress(old_run, report)
+    with pytest.raises(jobs.Superseded):  # it stops importing, too
+        jobs._record_progress(old_run, report)
     jobs._finish(old_run, status=OcdsImportJob.Status.DONE)
     job.refresh_from_db()
     assert (job.status, job.processed, job.finished_at) == (OcdsImportJob.Status.QUEUED, 0, None)
     assert len(_files(media)) == 1  # the new run's file
+
+
+def test_a_running_import_shows_signs_of_life_and_the_sweep_leaves_it_alone(moderator):
+    """A long import (a 50 MB file takes minutes) writes a heartbeat every HEARTBEAT_EVERY even
+    between two progress counts; the sweep takes over only a job silent for SILENT_AFTER."""
+    from django.utils import timezone
+
+    from tenders.ocds import jobs
+    from tenders.ocds.importer import ImportReport
+
+    now = timezone.now()
+    job = OcdsImportJob.objects.create(
+        created_by=moderator, file_name="long.json", size=2, storage_key="k",
+        status=OcdsImportJob.Status.RUNNING, attempts=1,
+        started_at=now - datetime.timedelta(minutes=20),
+        heartbeat_at=now - jobs.HEARTBEAT_EVERY - datetime.timedelta(seconds=1),
+    )  # fmt: skip
+    run = OcdsImportJob.objects.get(pk=job.pk)
+    jobs._record_progress(run, ImportReport(created=7))  # not a multiple of PROGRESS_EVERY
+    job.refresh_from_db()
+    assert job.processed == 7 and job.heartbeat_at >= now
+    jobs._record_progress(run, ImportReport(created=8))  # the heartbeat is recent: no write
+    job.refresh_from_db()
+    assert job.processed == 7
+    assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}  # started long ago
+    later = job.heartbeat_at + jobs.SILENT_AFTER + datetime.timedelta(seconds=1)
+    with tasks_sent_to(f"test-{uuid.uuid4().hex[:8]}"):  # the new run waits in Redis
+        assert jobs.ocds_import_jobs_sweep(now=later) == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.status, job.heartbeat_at, job.processed) == (OcdsImportJob.Status.QUEUED, None, 0)
 
 
 def test_only_moderators_see_import_jobs(client, supplier, buyer, ministry_author, moderator):
