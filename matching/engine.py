@@ -532,7 +532,11 @@ def eligible_sql(req: scoring.Requirements, semi_join: bool = False) -> str:
             + " GROUP BY x.profile_id HAVING count(DISTINCT x.type) = %(n_mandatory)s)"
         )
     elif req.mandatory_certifications:
+        # The types held (expiry aside, kept on the profile) first: the count below, one index
+        # scan per candidate, then runs only for those holding every type; it was a third of
+        # the window's time at 100,000 suppliers (same rows).
         parts.append(
+            "p.certification_types @> %(mandatory)s::varchar[] AND "
             "(SELECT count(DISTINCT x.type) FROM suppliers_certification x "
             "WHERE x.profile_id = p.id AND x.type = ANY(%(mandatory)s::varchar[]) AND "
             + valid.format(col="x.expires_on")
