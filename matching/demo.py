@@ -4,8 +4,10 @@ shortlists at once (the worker computes them) instead of an empty dashboard."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from portal.models import User
-from portal.permissions import user_organization
+from portal.permissions import Role, user_organization, user_role
 from tenders.demo import OCID_PREFIX
 from tenders.models import Tender
 
@@ -15,11 +17,18 @@ FOLLOWED = ("drones-recon", "cyber-soc")  # keys of tenders.demo_data.TENDERS
 
 
 def demo_load(buyer: User) -> dict[str, int]:
-    """BUYER's organization follows the FOLLOWED tenders that are published and not followed
-    yet (a tender closed since is left alone)."""
+    """BUYER's organization follows the FOLLOWED tenders that are open (published, deadline
+    ahead) and not followed yet. Nothing when BUYER is no longer a prime contractor's member
+    (changed in the admin): the rest of the demo still loads."""
     organization = user_organization(buyer)
+    if organization is None or user_role(buyer) != Role.BUYER:
+        return {"follows": 0}
     tenders = list(
-        Tender.objects.filter(ocid__in=[OCID_PREFIX + key for key in FOLLOWED], status="published")
+        Tender.objects.filter(
+            ocid__in=[OCID_PREFIX + key for key in FOLLOWED],
+            status="published",
+            submission_deadline__gt=timezone.now(),
+        )
         .exclude(follows__organization=organization)
         .order_by("submission_deadline")
     )

@@ -153,7 +153,10 @@ class _Derived:
 
     def __init__(self, terms: list[Term], phrases: list[Phrase], labels: dict[str, str]):
         self.terms, self.phrases, self.extra_labels = terms, phrases, labels
-        self.term_index = {t.lexeme: i for i, t in reversed(list(enumerate(terms)))}
+        # A tender's terms are distinct lexemes (TERMS_SQL groups by lexeme).
+        self.term_index = {t.lexeme: i for i, t in enumerate(terms)}
+        if len(self.term_index) != len(terms):
+            raise ValueError("a lexeme appears twice among the tender's terms")
         self.words = {t.lexeme: t.word for t in terms}
         self.total_term_weight = sum(t.weight for t in terms)
         self.total_phrase_weight = sum(ph.weight for ph in phrases)
@@ -905,10 +908,9 @@ def essential_terms(ctx: TenderContext, threshold: float) -> Essential | None:
 
 
 @functools.cache
-@functools.cache
 def _labels() -> dict[str, str]:
     """Certification and clearance names in English: explanations are stored as English
-    message ids with parameters and translated when shown. Never changed by its callers."""
+    message ids with parameters and translated when shown."""
     with translation.override("en"):
         return {
             **{f"cert:{v}": str(label) for v, label in CertificationType.choices},

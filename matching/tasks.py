@@ -59,7 +59,9 @@ def match_follow(follow_id: int) -> dict | None:
     from .models import Follow
 
     follow = (
-        Follow.objects.select_related("tender", "tender__buyer", "tender__region")
+        Follow.objects.select_related(
+            "tender", "tender__buyer", "tender__region", "tender__departement"
+        )
         .filter(pk=follow_id)
         .first()
     )

@@ -32,7 +32,7 @@ DEMO_USERS = [
 def demo_load() -> dict[str, int]:
     """Create the demo organizations and users if missing; return how many were created."""
     created = {"organizations": 0, "users": 0}
-    organizations = {}
+    organizations, users = {}, {}
     for key, (kind, name, siren) in DEMO_ORGANIZATIONS.items():
         organizations[key], new = Organization.objects.get_or_create(
             kind=kind, name=name, defaults={"siren": siren}
@@ -45,6 +45,7 @@ def demo_load() -> dict[str, int]:
                 email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
             )
             created["users"] += 1
+        users[org_key] = user
         if org_key is None:
             user.platform_role = User.PlatformRole.MODERATOR
             user.is_staff = True
@@ -65,7 +66,7 @@ def demo_load() -> dict[str, int]:
 
     created.update(suppliers_demo())
     created.update(tenders_demo())
-    created.update(matching_demo(User.objects.get(email="buyer@example.com")))
+    created.update(matching_demo(users["buyer"]))
     return created
 
 

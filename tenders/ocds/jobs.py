@@ -27,9 +27,12 @@ Status = OcdsImportJob.Status
 # kills the run, as a worker restart or the kernel's OOM killer would.
 SOFT_TIME_LIMIT = 1800
 TIME_LIMIT = 1860
-# A job still "running" with no sign of life for this long (30 heartbeats missed), or this long
-# after it started (no run goes past the hard limit), has no worker left: the sweep (beat,
-# every minute) starts it again, once; a second death (a file that kills the worker?) fails.
+# A job still "running" with no sign of life for this long (30 heartbeats missed), or with none
+# at all this long after it started (no run goes past the hard limit), has no worker left: the
+# sweep (beat, every minute) starts it again, once; a second death (a file that kills the
+# worker?) fails. A live run silent that long (a release waiting 5 minutes on a lock, a paused
+# host) is taken over too: it stops at its next heartbeat, and the releases both runs import
+# are recognised by their ocid (a rare one may be reported failed by the slower run).
 SILENT_AFTER = datetime.timedelta(seconds=300)
 STALE_AFTER = datetime.timedelta(seconds=TIME_LIMIT + 300)
 MAX_ATTEMPTS = 2
@@ -139,7 +142,9 @@ def ocds_import_jobs_sweep(*, now=None) -> dict[str, int]:
     done = {"requeued": 0, "failed": 0}
     with transaction.atomic():
         stale = OcdsImportJob.objects.select_for_update(skip_locked=True).filter(
-            Q(heartbeat_at__lt=now - SILENT_AFTER) | Q(started_at__lt=now - STALE_AFTER),
+            # Past the hard limit: for a run from before heartbeats (a heartbeating run lives).
+            Q(heartbeat_at__lt=now - SILENT_AFTER)
+            | Q(heartbeat_at__isnull=True, started_at__lt=now - STALE_AFTER),
             status=Status.RUNNING,
         )
         for job in stale:

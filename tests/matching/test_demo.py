@@ -47,3 +47,26 @@ def test_loading_the_demo_again_follows_nothing_more(demo, django_capture_on_com
     assert set(Follow.objects.values_list("pk", flat=True)) == before
     assert not callbacks  # nothing re-queued either
     assert Follow.objects.filter(organization=buyer.membership.organization).count() == 2
+
+
+def test_the_demo_follows_only_open_tenders_and_never_stops_the_demo_loading(demo):
+    from django.utils import timezone
+
+    from portal.models import Organization
+    from tenders.models import Tender
+
+    buyer = User.objects.get(email="buyer@example.com")
+    Follow.objects.all().delete()
+    past = timezone.now()  # published still, but its deadline has passed
+    Tender.objects.filter(ocid=OCID_PREFIX + "drones-recon").update(
+        submission_deadline=past, enquiry_deadline=past
+    )
+    call_command("load_demo")
+    assert [f.tender.ocid for f in Follow.objects.all()] == [OCID_PREFIX + "cyber-soc"]
+    # The demo buyer moved to a supplier in the admin: the demo loads, with no follow.
+    Follow.objects.all().delete()
+    membership = buyer.membership
+    membership.organization = Organization.objects.filter(kind="supplier").first()
+    membership.save()
+    call_command("load_demo")
+    assert not Follow.objects.exists()

@@ -306,7 +306,7 @@ def test_a_running_import_shows_signs_of_life_and_the_sweep_leaves_it_alone(mode
     job = OcdsImportJob.objects.create(
         created_by=moderator, file_name="long.json", size=2, storage_key="k",
         status=OcdsImportJob.Status.RUNNING, attempts=1,
-        started_at=now - datetime.timedelta(minutes=20),
+        started_at=now - jobs.STALE_AFTER - datetime.timedelta(minutes=1),  # it is alive
         heartbeat_at=now - jobs.HEARTBEAT_EVERY - datetime.timedelta(seconds=1),
     )  # fmt: skip
     run = OcdsImportJob.objects.get(pk=job.pk)
@@ -316,7 +316,7 @@ def test_a_running_import_shows_signs_of_life_and_the_sweep_leaves_it_alone(mode
     jobs._record_progress(run, ImportReport(created=8))  # the heartbeat is recent: no write
     job.refresh_from_db()
     assert job.processed == 7
-    assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}  # started long ago
+    assert jobs.ocds_import_jobs_sweep() == {"requeued": 0, "failed": 0}  # however long ago
     later = job.heartbeat_at + jobs.SILENT_AFTER + datetime.timedelta(seconds=1)
     with tasks_sent_to(f"test-{uuid.uuid4().hex[:8]}"):  # the new run waits in Redis
         assert jobs.ocds_import_jobs_sweep(now=later) == {"requeued": 1, "failed": 0}
