@@ -1,19 +1,35 @@
+"""Admin of supplier profiles: for support staff, and read-only. A profile changes through its
+pages and moderation (suppliers.services), which also keep what matching reads (search vector,
+CPV prefixes, certification types, reference counts and clients, départements) and re-match the
+tenders: an edit here would bypass both, and shortlists would rank stale data."""
+
 from django.contrib import admin
 
 from .models import Certification, Document, Reference, SupplierProfile
 
 
-class CertificationInline(admin.TabularInline):
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CertificationInline(ReadOnly, admin.TabularInline):
     model = Certification
     extra = 0
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(ReadOnly, admin.TabularInline):
     model = Reference
     extra = 0
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnly, admin.TabularInline):
     model = Document
     extra = 0
     fields = ["kind", "title", "original_name", "size", "uploaded_at"]
@@ -21,9 +37,9 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(SupplierProfile)
-class SupplierProfileAdmin(admin.ModelAdmin):
-    """Read-mostly: moderation decisions go through the moderation pages (services, audit,
-    emails), not through this form."""
+class SupplierProfileAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only (see the module doc): moderation decisions go through the moderation pages
+    (services, audit, emails), edits through the profile's pages."""
 
     list_display = [
         "display_name",
