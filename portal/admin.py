@@ -14,6 +14,20 @@ from .models import (
 )
 
 
+class ReadOnly:
+    """An admin (or inline) that shows and never changes: for models whose changes must go
+    through their services (audit, what matching keeps, re-matching)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]

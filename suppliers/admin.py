@@ -5,18 +5,9 @@ tenders: an edit here would bypass both, and shortlists would rank stale data.""
 
 from django.contrib import admin
 
+from portal.admin import ReadOnly
+
 from .models import Certification, Document, Reference, SupplierProfile
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CertificationInline(ReadOnly, admin.TabularInline):
