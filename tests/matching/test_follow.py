@@ -3,11 +3,13 @@ re-matching, history, contacting a supplier."""
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import translation
 
 from matching import services, tasks
 from matching.models import Follow, Match, ShortlistEntry, SupplierContact
 from matching.services import ShortlistError
+from notifications.models import EmailDelivery
 from portal.models import AuditEvent, Membership, Organization
 
 from ..factories import MembershipFactory
@@ -188,6 +190,33 @@ def test_a_rematch_of_the_tender_rebuilds_its_follows(
     tasks.match_tender(tender.pk)  # eager in tests: the fan-out runs inline
     assert Match.objects.get(follow=follow).supplier == supplier
     assert Match.objects.get(follow=None).supplier == supplier
+
+
+def test_the_rematch_command_rebuilds_the_follows_and_tells_their_buyers(
+    buyer, make_supplier, make_tender, django_capture_on_commit_callbacks, capsys
+):
+    """`manage.py rematch` does what the worker does: the following organization's ranking
+    (what its buyers see) is rebuilt too, and its buyers hear of a new supplier in it."""
+    tender = make_tender()
+    follow = _follow(buyer, tender, django_capture_on_commit_callbacks)
+    assert not Match.objects.filter(follow=follow).exists()
+    supplier = make_supplier(cpv_codes=["35613000"])
+    Match.objects.all().delete()  # as if no worker had run since the supplier entered
+    EmailDelivery.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rematch", "--tender", str(tender.pk))
+    assert Match.objects.get(follow=follow).supplier == supplier
+    assert Match.objects.get(follow=None).supplier == supplier
+    out = capsys.readouterr().out
+    assert "1 tender(s): created 1, updated 0, unchanged 0, deleted 0" in out
+    assert "1 following organization ranking(s): created 1, updated 0" in out
+    delivery = EmailDelivery.objects.get(purpose="shortlist.update")
+    assert delivery.recipient == buyer
+    call_command("rematch", "--all")  # nothing changed: nothing rewritten, nobody emailed
+    assert "1 following organization ranking(s): created 0, updated 0, unchanged 1" in (
+        capsys.readouterr().out
+    )
+    assert EmailDelivery.objects.filter(purpose="shortlist.update").count() == 1
 
 
 def test_statuses_and_notes_survive_a_rematch_and_keep_their_history(

@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from matching import engine, services
+from notifications.tasks import shortlist_notify, tender_alerts
 
 
 class Command(BaseCommand):
     help = (
         "Recompute shortlists now, in this process: one tender (--tender ID) or every open "
-        "tender (--all). Workers do the same on their own after each change and nightly."
+        "tender (--all), with the ranking of each organization following it. Workers do the "
+        "same on their own after each change and nightly."
     )
 
     def add_arguments(self, parser):
@@ -23,14 +25,33 @@ class Command(BaseCommand):
         if all:  # what the nightly task does first: recount the words of the live suppliers
             engine.refresh_term_stats()
         ids = services.open_tender_ids() if all else [tender]
-        tenders = Tender.objects.select_related("buyer", "region").in_bulk(ids)
+        tenders = Tender.objects.select_related("buyer", "region", "departement").in_bulk(ids)
         if tender is not None and tender not in tenders:
             raise CommandError(f"No tender with id {tender}.")
         totals = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+        follow_totals = dict.fromkeys(totals, 0)
+        follows = 0
         show = hasattr(self.stdout, "isatty") and self.stdout.isatty()
         for pk in tqdm(ids, desc="tenders", disable=not show, file=sys.stderr):
-            for key, value in services.shortlist_rebuild(tender=tenders[pk]).items():
-                totals[key] += value
+            _add(totals, services.shortlist_rebuild(tender=tenders[pk]))
+            # As the match_tender task: suppliers who opted in hear of a matching tender, and
+            # each following organization's ranking (what its buyers see) is rebuilt too; its
+            # buyers hear of a material change (or it goes to their digest).
+            tender_alerts.delay(pk)
+            for follow in tenders[pk].follows.select_related("organization"):
+                result = services.shortlist_rebuild(tender=tenders[pk], follow=follow)
+                _add(follow_totals, result)
+                follows += 1
+                changed = any(result[k] for k in ("created", "updated", "deleted"))
+                shortlist_notify.delay(follow.pk, changed=changed)
         self.stdout.write(
-            f"{len(ids)} tender(s): " + ", ".join(f"{k} {v}" for k, v in totals.items())
+            f"{len(ids)} tender(s): "
+            + ", ".join(f"{k} {v}" for k, v in totals.items())
+            + f"; {follows} following organization ranking(s): "
+            + ", ".join(f"{k} {v}" for k, v in follow_totals.items())
         )
+
+
+def _add(totals: dict[str, int], result: dict[str, int]) -> None:
+    for key, value in result.items():
+        totals[key] += value
