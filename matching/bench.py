@@ -29,7 +29,7 @@ from suppliers.services import _SEARCH_VECTOR_SQL, cpv_prefixes, reference_clien
 from tenders.models import Interest, Lot, Tender
 
 from . import engine, scoring
-from .models import Match
+from .models import Match, SupplierIndex
 
 # fmt: off
 # division → (French terms, English terms, technologies). Order = popularity rank (Zipf).
@@ -350,7 +350,16 @@ def vacuum_analyze() -> None:
     """Like a database autovacuum has seen: no dead rows left by the UPDATE, fresh stats."""
     tables = [
         m._meta.db_table
-        for m in (Organization, SupplierProfile, Certification, Reference, Tender, Lot, Interest)
+        for m in (
+            Organization,
+            SupplierProfile,
+            SupplierIndex,
+            Certification,
+            Reference,
+            Tender,
+            Lot,
+            Interest,
+        )
     ]
     with connection.cursor() as cursor:
         for table in tables:

@@ -4,8 +4,8 @@
 Retrieval never loads every supplier. It runs in up to two stages:
 
 1. *Candidates*, found through indexes: suppliers whose codes or references share a CPV group
-   with the tender (GIN on the prefix arrays), whose text contains one of the tender's
-   *distinctive* words (GIN on the search vector; a word found in more than
+   with the tender (GIN on the prefix keys), whose text contains one of the tender's
+   *distinctive* words (GIN on the lexeme keys; a word found in more than
    DISTINCTIVE_SHARE of the texts is not distinctive), or that expressed interest.
 2. *Every relevant supplier* (RELEVANT_WHERE: a CPV division, any word, interest), only when
    stage 1 cannot prove its answer: a supplier outside the candidates shares at most a CPV
@@ -16,6 +16,10 @@ Retrieval never loads every supplier. It runs in up to two stages:
    best score. These later stages read eligible suppliers only, the hard constraints filtering
    the rows (a rare mandatory certification then bounds them); the excluded suppliers shown
    are the best of the stage-1 candidates.
+
+Both stages read matching_supplierindex (models.SupplierIndex): the few columns of the live,
+approved profiles they need, narrow rows kept by a trigger, candidates found through GIN
+indexes on their integer keys.
 
 In each stage one query computes in SQL, per supplier, the hard constraints (the same rules as
 `scoring.check_constraints`) and an *upper bound* of the score: the CPV, text, region,
@@ -426,15 +430,6 @@ def refresh_term_stats() -> int:
         return cursor.fetchone()[0]
 
 
-# A valid query that matches nothing, for when a tender has no (distinctive) word: the SQL
-# guards it with has_query / has_distinctive, but PostgreSQL still parses it.
-NO_QUERY = "'passerelle:no-term'"
-
-
-def _tsquery(lexemes: list[str]) -> str:
-    return " | ".join(_quote(lex) for lex in lexemes) or NO_QUERY
-
-
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("'", "''").replace("\\", "") + "'"
 
@@ -458,6 +453,10 @@ def lexeme_key(lexeme: str) -> int:
     return int.from_bytes(digest[:4], "big", signed=True)
 
 
+def _term_key(term: Term) -> int:
+    return term.key if term.key is not None else lexeme_key(term.lexeme)
+
+
 def _key_sets(ctx: TenderContext) -> dict:
     """The parameters of the bound on integer keys: the CPV prefix keys per level (%(k<n>)s),
     and the terms' keys by the bits of their weight (%(s<b>)s), each weight rounded *up* to a
@@ -467,7 +466,7 @@ def _key_sets(ctx: TenderContext) -> dict:
     levels = {f"k{k}": cpv_keys({c[:k] for c in ctx.codes}) for k in CPV_LEVELS}
     weights: dict[int, float] = {}  # by key: two terms sharing a key count as one holding both
     for t in ctx.terms:
-        key = t.key if t.key is not None else lexeme_key(t.lexeme)
+        key = _term_key(t)
         weights[key] = weights.get(key, 0.0) + t.weight
     heaviest = max(weights.values(), default=0.0)
     quantum = heaviest / (2**TEXT_BITS - 1) * (1 + 1e-9) if heaviest > 0 else 1.0
@@ -505,7 +504,7 @@ def _text_relevance_sql(present: str) -> str:
     length_factor = (
         f"(CASE WHEN %(avg_length)s <= 0 THEN 1.0 ELSE {scoring.TEXT_K1 + 1.0} / "
         f"(1.0 + {scoring.TEXT_K1} * (1.0 - {scoring.TEXT_B} + {scoring.TEXT_B} * "
-        f"length(p.search_vector) / %(avg_length)s)) END)"
+        f"p.vector_length / %(avg_length)s)) END)"
         if scoring.TEXT_B
         else "1::float8"  # no length normalisation: the factor is 1 for every text
     )
@@ -561,10 +560,14 @@ def eligible_sql(req: scoring.Requirements, semi_join: bool = False) -> str:
     return " AND ".join(parts)
 
 
+# On the integer keys of matching_supplierindex (GIN, intarray): a CPV prefix key is exact; two
+# lexemes may share a key (1 chance in ~80,000 per word at 50,000 distinct words), so a key
+# overlap may let in a supplier that does not hold the word: a superset, scored exactly like
+# every row (and dropped if it is not relevant at all, _score_group).
 CANDIDATES_WHERE = """
-  AND (p.cpv_prefixes && %(l3)s::varchar[]
-       OR p.reference_cpv_prefixes && %(l3)s::varchar[]  -- PAST_PERFORMANCE_MIN_LEVEL
-       OR (%(has_distinctive)s AND p.search_vector @@ %(distinctive)s::tsquery)
+  AND (p.cpv_keys && %(k3)s::int4[]
+       OR p.reference_cpv_keys && %(k3)s::int4[]  -- PAST_PERFORMANCE_MIN_LEVEL
+       OR (%(has_distinctive)s AND p.lexeme_keys && %(distinctive_keys)s::int4[])
        OR p.organization_id = ANY(%(interested)s::bigint[]))
 """
 
@@ -572,9 +575,9 @@ CANDIDATES_WHERE = """
 # (CPV from the division on, a word of the tender, past performance, interest). A supplier with
 # none of them is not a match, whatever its region or size (is_relevant says the same).
 RELEVANT_WHERE = """
-  AND (p.cpv_prefixes && %(l2)s::varchar[]
-       OR p.reference_cpv_prefixes && %(l2)s::varchar[]
-       OR (%(has_query)s AND p.search_vector @@ %(query)s::tsquery)
+  AND (p.cpv_keys && %(k2)s::int4[]
+       OR p.reference_cpv_keys && %(k2)s::int4[]
+       OR (%(has_query)s AND p.lexeme_keys && %(query_keys)s::int4[])
        OR p.organization_id = ANY(%(interested)s::bigint[]))
 """
 
@@ -582,12 +585,12 @@ RELEVANT_WHERE = """
 # tender's *essential* common words, those without which no outsider can reach the N-th best
 # score stage 1 found (see essential_terms).
 ESSENTIAL_WHERE = """
-  AND (p.cpv_prefixes && %(l3)s::varchar[]
-       OR p.reference_cpv_prefixes && %(l3)s::varchar[]
-       OR (%(has_distinctive)s AND p.search_vector @@ %(distinctive)s::tsquery)
-       OR (%(has_essential)s AND p.search_vector @@ %(essential)s::tsquery)
-       OR (%(with_division)s AND (p.cpv_prefixes && %(l2)s::varchar[]
-                                  OR p.reference_cpv_prefixes && %(l2)s::varchar[]))
+  AND (p.cpv_keys && %(k3)s::int4[]
+       OR p.reference_cpv_keys && %(k3)s::int4[]
+       OR (%(has_distinctive)s AND p.lexeme_keys && %(distinctive_keys)s::int4[])
+       OR (%(has_essential)s AND p.lexeme_keys && %(essential_keys)s::int4[])
+       OR (%(with_division)s AND (p.cpv_keys && %(k2)s::int4[]
+                                  OR p.reference_cpv_keys && %(k2)s::int4[]))
        OR p.organization_id = ANY(%(interested)s::bigint[]))
 """
 
@@ -610,8 +613,8 @@ SELECT * FROM (
                                    ORDER BY r.upper_bound DESC, r.id) AS position
     FROM (
         SELECT p.id, {eligible} AS eligible_sql, {bound} AS upper_bound
-        FROM suppliers_supplierprofile p
-        WHERE p.is_live AND p.status = 'approved' {where}
+        FROM matching_supplierindex p  -- the live, approved profiles (narrow rows)
+        WHERE TRUE {where}
     ) r
 ) numbered
 WHERE position <= %(limit)s
@@ -759,16 +762,18 @@ def _applicable(ctx: TenderContext) -> dict[str, float]:
 def _params(ctx: TenderContext, essential: Essential | None = None) -> dict:
     req = ctx.requirements
     w = _applicable(ctx)
-    distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
+    distinctive = [t for t in ctx.terms if t.distinctive]
     return {
         **_prefix_sets(ctx.codes or ["--"]),
         **{f"t{i}": _quote(t.lexeme) for i, t in enumerate(ctx.terms)},
         **{f"m{i}": t.weight for i, t in enumerate(ctx.terms)},
         "total_weight": ctx.total_term_weight or 1.0,
         "avg_length": ctx.average_length,
-        "distinctive": _tsquery(distinctive),
-        "query": _tsquery([t.lexeme for t in ctx.terms]),
-        "essential": _tsquery(essential.lexemes if essential else []),
+        "distinctive_keys": sorted({_term_key(t) for t in ctx.terms if t.distinctive}),
+        "query_keys": sorted({_term_key(t) for t in ctx.terms}),
+        "essential_keys": sorted(
+            {_term_key(t) for t in ctx.terms if essential and t.lexeme in essential.lexemes}
+        ),
         "has_essential": bool(essential and essential.lexemes),
         "with_division": bool(essential and essential.with_division),
         "has_query": bool(ctx.terms),
@@ -1079,6 +1084,8 @@ def _score_group(
             continue
         scored = score_row(ctx, {**found, **row})
         if scored.eligible != eligible:  # SQL and Python disagree (tests say they do not)
+            continue
+        if not is_relevant(scored):  # let in by a key two lexemes share (CANDIDATES_WHERE)
             continue
         kept.append(scored)
         heapq.heappush(best, (scored.score, -scored.supplier_id))

@@ -598,11 +598,12 @@ def test_a_tie_at_the_nth_score_goes_to_the_lower_supplier_id_past_a_rounded_bou
     still be scored when the N-th best is 65.03, and win the tie with its lower supplier id."""
     ctx = engine.tender_context(make_tender(title="x"))
     scores = {1: 65.03, 2: 65.03}  # profile id → rounded exact score (supplier id = profile id)
+    cpv = scoring.Component("cpv", 1.0, 35.0, scoring.Msg("same code"))  # relevant
     monkeypatch.setattr(engine, "details", lambda ctx, ids: {i: {"id": i} for i in ids})
     monkeypatch.setattr(
         engine,
         "score_row",
-        lambda ctx, row: engine.Scored(row["id"], row["id"], scores[row["id"]], True, [], []),
+        lambda ctx, row: engine.Scored(row["id"], row["id"], scores[row["id"]], True, [cpv], []),
     )
     rows = [  # best bound first: supplier 2's bound is exact, supplier 1's is just below 65.03
         {"id": 2, "eligible_sql": True, "upper_bound": 65.03, "position": 1},
@@ -779,3 +780,38 @@ def test_the_per_tender_scoring_data_follows_terms_phrases_and_labels_replaced(
     ctx.labels = {"region:53": "Bretagne"}
     assert ctx.derived.labels["region:53"] == "Bretagne"
     assert ctx.derived.labels["cert:iso9001"]  # with the certification names still
+
+
+def test_a_supplier_sharing_only_a_word_every_supplier_uses_is_not_listed(
+    make_supplier, make_tender
+):
+    """Such a word weighs next to nothing (idf), so the text relevance rounds to none
+    (scoring.text_component): with nothing else in common the supplier is not relevant, and
+    exhaustive scoring drops it. So must the engine, even when fewer suppliers than N are
+    relevant and it reads every supplier holding one of the tender's words (stage 2): it used to
+    list them there, with no reason to."""
+    rare = (
+        "gyroscope télémètre hélice turbine radar sonar optronique caméra infrarouge laser "
+        "balise antenne brouilleur capteur altimètre boussole parachute treuil moteur batterie"
+    )
+    near = make_supplier(cpv_codes=["35613000"], capability_statement=f"Services. {rare}.")
+    for _ in range(3):
+        make_supplier(cpv_codes=["03000000"], capability_statement="Services.")
+    engine.refresh_term_stats()
+    ctx = engine.tender_context(make_tender(title=f"{rare} services"))
+    assert "servic" in {t.lexeme for t in ctx.terms}  # the common word is one of its terms
+    everything = [
+        engine.score_row(ctx, bench._naive_row(p, ctx, set())) for p in bench.naive_profiles()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM suppliers_supplierprofile "
+            "WHERE is_live AND search_vector @@ 'servic'::tsquery"
+        )
+        assert cursor.fetchone()[0] == 4  # all of them hold it
+    assert len(everything) == 4
+    assert [engine.is_relevant(s) for s in everything] == [
+        s.profile_id == near.pk for s in everything
+    ]
+    eligible, excluded = engine.rank(ctx, top_n=5)
+    assert [s.profile_id for s in eligible] == [near.pk] and excluded == []

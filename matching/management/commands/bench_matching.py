@@ -31,8 +31,8 @@ WARMUP_TENDERS = 1
 # The engine's stage-1 candidate filter (matching.engine.CANDIDATES_WHERE), counted: how
 # many suppliers the retrieval query scores for each tender. Informational, outside timings.
 CANDIDATES_SQL = (
-    "SELECT count(*) FROM suppliers_supplierprofile p WHERE p.is_live "  # noqa: S608 (constant)
-    "AND p.status = 'approved'" + engine.CANDIDATES_WHERE
+    "SELECT count(*) FROM matching_supplierindex p WHERE TRUE"  # noqa: S608 (constant)
+    + engine.CANDIDATES_WHERE
 )
 
 
@@ -99,15 +99,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def candidate_count(tender: Tender) -> int:
     ctx = engine.tender_context(tender)
-    distinctive = [t.lexeme for t in ctx.terms if t.distinctive]
-    params = {
-        **engine._prefix_sets(ctx.codes or ["--"]),
-        "distinctive": engine._tsquery(distinctive),
-        "has_distinctive": bool(distinctive),
-        "interested": ctx.interested,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, params)
+        cursor.execute(CANDIDATES_SQL, {**engine._params(ctx), **engine._key_sets(ctx)})
         return cursor.fetchone()[0]
 
 
