@@ -434,10 +434,6 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("'", "''").replace("\\", "") + "'"
 
 
-def _prefix_sets(codes: list[str]) -> dict[str, list[str]]:
-    return {f"l{k}": sorted({c[:k] for c in codes}) for k in CPV_LEVELS}
-
-
 def cpv_keys(prefixes) -> list[int]:
     """The integer keys of CPV prefixes, as the SQL function passerelle_cpv_keys computes them
     (suppliers.models.CpvKeys): prefix × 10 + its length, so that '35' and '035' differ."""
@@ -764,7 +760,6 @@ def _params(ctx: TenderContext, essential: Essential | None = None) -> dict:
     w = _applicable(ctx)
     distinctive = [t for t in ctx.terms if t.distinctive]
     return {
-        **_prefix_sets(ctx.codes or ["--"]),
         **{f"t{i}": _quote(t.lexeme) for i, t in enumerate(ctx.terms)},
         **{f"m{i}": t.weight for i, t in enumerate(ctx.terms)},
         "total_weight": ctx.total_term_weight or 1.0,

@@ -27,9 +27,11 @@ def _values(row: str) -> str:
     )
 
 
-# AFTER each row change (stored generated columns are computed by then). An update that
-# changes none of the columns read, nor whether the profile is live and approved, writes
-# nothing. TRUNCATE fires no row trigger: Django's test flush truncates both tables at once.
+# AFTER each row change (stored generated columns are computed by then). A write to a profile
+# that is not live and approved, before or after (a working copy), or that changes none of the
+# columns read, writes nothing. TRUNCATE fires no row trigger: a statement trigger empties the
+# copy too. The functions keep the search_path of the migration (a data-only pg_restore runs
+# them with an empty one; use its --disable-triggers: the copy is restored with the data).
 TRIGGER = f"""
 CREATE FUNCTION passerelle_supplier_index_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -37,6 +39,10 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM matching_supplierindex WHERE id = OLD.id;
         RETURN NULL;
+    END IF;
+    IF NOT (NEW.is_live AND NEW.status = 'approved')
+       AND (TG_OP = 'INSERT' OR NOT (OLD.is_live AND OLD.status = 'approved')) THEN
+        RETURN NULL;  -- neither before nor after in the copy
     END IF;
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id
        AND (OLD.is_live AND OLD.status = 'approved') = (NEW.is_live AND NEW.status = 'approved')
@@ -56,9 +62,21 @@ BEGIN
     RETURN NULL;
 END
 $$;
+ALTER FUNCTION passerelle_supplier_index_sync() SET search_path FROM CURRENT;
 CREATE TRIGGER passerelle_supplier_index
 AFTER INSERT OR UPDATE OR DELETE ON suppliers_supplierprofile
 FOR EACH ROW EXECUTE FUNCTION passerelle_supplier_index_sync();
+CREATE FUNCTION passerelle_supplier_index_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM matching_supplierindex;  -- TRUNCATE here fails when both tables are truncated
+    RETURN NULL;
+END
+$$;
+ALTER FUNCTION passerelle_supplier_index_truncate() SET search_path FROM CURRENT;
+CREATE TRIGGER passerelle_supplier_index_truncate
+AFTER TRUNCATE ON suppliers_supplierprofile
+FOR EACH STATEMENT EXECUTE FUNCTION passerelle_supplier_index_truncate();
 INSERT INTO matching_supplierindex (id, {COLUMNS})
 SELECT p.id, {_values("p")} FROM suppliers_supplierprofile p
 WHERE p.is_live AND p.status = 'approved';
@@ -66,6 +84,8 @@ ANALYZE matching_supplierindex;
 """
 
 DROP_TRIGGER = """
+DROP TRIGGER passerelle_supplier_index_truncate ON suppliers_supplierprofile;
+DROP FUNCTION passerelle_supplier_index_truncate();
 DROP TRIGGER passerelle_supplier_index ON suppliers_supplierprofile;
 DROP FUNCTION passerelle_supplier_index_sync();
 """

@@ -476,7 +476,7 @@ def test_the_text_bound_on_integer_keys_is_never_below_the_exact_text(make_suppl
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id, {engine.text_bound_sql(n)} "  # noqa: S608
-            "FROM suppliers_supplierprofile p WHERE p.is_live",
+            "FROM matching_supplierindex p",  # what the window reads
             {**engine._params(ctx), **engine._key_sets(ctx)},
         )
         bounds = dict(cursor.fetchall())
@@ -794,6 +794,7 @@ def test_a_supplier_sharing_only_a_word_every_supplier_uses_is_not_listed(
         "gyroscope télémètre hélice turbine radar sonar optronique caméra infrarouge laser "
         "balise antenne brouilleur capteur altimètre boussole parachute treuil moteur batterie"
     )
+    # make_supplier returns the organization: supplier_id below, not profile_id
     near = make_supplier(cpv_codes=["35613000"], capability_statement=f"Services. {rare}.")
     for _ in range(3):
         make_supplier(cpv_codes=["03000000"], capability_statement="Services.")
@@ -811,7 +812,7 @@ def test_a_supplier_sharing_only_a_word_every_supplier_uses_is_not_listed(
         assert cursor.fetchone()[0] == 4  # all of them hold it
     assert len(everything) == 4
     assert [engine.is_relevant(s) for s in everything] == [
-        s.profile_id == near.pk for s in everything
+        s.supplier_id == near.pk for s in everything
     ]
     eligible, excluded = engine.rank(ctx, top_n=5)
-    assert [s.profile_id for s in eligible] == [near.pk] and excluded == []
+    assert [s.supplier_id for s in eligible] == [near.pk] and excluded == []

@@ -97,3 +97,11 @@ def test_it_mirrors_the_live_approved_profiles_through_their_whole_life(make_sup
     assert _index() == _mirror() != {}
     SupplierProfile.objects.filter(pk=live.pk).delete()
     assert _index() == {} == _mirror()
+
+    # Emptied with the profile table (a statement trigger: TRUNCATE fires no row trigger).
+    make_supplier(cpv_codes=["35613000"])
+    assert len(_index()) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks
+        cursor.execute("TRUNCATE suppliers_supplierprofile CASCADE")
+    assert _index() == {}
