@@ -61,3 +61,32 @@ def test_the_tender_page_shows_its_shortlist_to_its_author_only(
     assert [m.supplier_id for m in response.context["shortlist"]] == [org.pk]
     client.force_login(buyer)
     assert "shortlist" not in client.get(f"/tenders/{tender.pk}/").context
+
+
+@pytest.fixture
+def broker_down():
+    """Tasks sent to a broker nobody listens on (as with Redis stopped), not run inline."""
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:9/0"
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+
+
+def test_rematch_stops_before_writing_when_the_broker_is_down(
+    make_supplier, make_tender, capsys, broker_down
+):
+    """The command queues emails: with the broker down it says so before storing anything,
+    instead of storing one tender's shortlist and stopping at its first email."""
+    make_supplier(cpv_codes=["35613000"])
+    tenders = [make_tender(), make_tender()]
+    Match.objects.all().delete()
+    with pytest.raises(CommandError, match=r"broker \(Redis, .*127.0.0.1:9/0\) cannot be reached"):
+        call_command("rematch", "--all")
+    assert not Match.objects.exists()
+    call_command("rematch", "--all", "--no-notify")  # needs no broker
+    assert {m.tender_id for m in Match.objects.all()} == {t.pk for t in tenders}
+    assert "2 tender(s): created 2" in capsys.readouterr().out

@@ -1,6 +1,8 @@
 import sys
 
+from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
+from kombu.exceptions import OperationalError as BrokerError
 from tqdm import tqdm
 
 from matching import engine, services
@@ -18,10 +20,19 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--tender", type=int, help="the tender's id")
         group.add_argument("--all", action="store_true", help="every published tender")
+        parser.add_argument(
+            "--no-notify",
+            action="store_true",
+            help="queue no email (suppliers' alerts, buyers' shortlist emails) and need no "
+            "broker: the workers' next re-match of these tenders (nightly at the latest) sends "
+            "what is still due, such as a supplier new in a buyer's top entries",
+        )
 
-    def handle(self, *args, tender: int | None, all: bool, **options):
+    def handle(self, *args, tender: int | None, all: bool, no_notify: bool = False, **options):
         from tenders.models import Tender
 
+        if not no_notify:
+            _check_broker()
         if all:  # what the nightly task does first: recount the words of the live suppliers
             engine.refresh_term_stats()
         ids = services.open_tender_ids() if all else [tender]
@@ -37,19 +48,39 @@ class Command(BaseCommand):
             # As the match_tender task: suppliers who opted in hear of a matching tender, and
             # each following organization's ranking (what its buyers see) is rebuilt too; its
             # buyers hear of a material change (or it goes to their digest).
-            tender_alerts.delay(pk)
+            if not no_notify:
+                tender_alerts.delay(pk)
             for follow in tenders[pk].follows.select_related("organization"):
                 result = services.shortlist_rebuild(tender=tenders[pk], follow=follow)
                 _add(follow_totals, result)
                 follows += 1
                 changed = any(result[k] for k in ("created", "updated", "deleted"))
-                shortlist_notify.delay(follow.pk, changed=changed)
+                if not no_notify:
+                    shortlist_notify.delay(follow.pk, changed=changed)
         self.stdout.write(
             f"{len(ids)} tender(s): "
             + ", ".join(f"{k} {v}" for k, v in totals.items())
             + f"; {follows} following organization ranking(s): "
             + ", ".join(f"{k} {v}" for k, v in follow_totals.items())
         )
+
+
+def _check_broker() -> None:
+    """Stop before re-matching anything when the emails cannot be queued: otherwise the first
+    tender's shortlists would be stored and the command would stop at its first email, its
+    buyers never told."""
+    if current_app.conf.task_always_eager:  # tasks run in this process: no broker involved
+        return
+    with current_app.connection_for_write() as connection:
+        try:
+            connection.ensure_connection(max_retries=1)
+        except (BrokerError, OSError) as error:
+            raise CommandError(
+                f"The Celery broker (Redis, {connection.as_uri()}) cannot be reached: "
+                f"{str(error).rstrip('.')}. "
+                "Nothing was re-matched. Start Redis and run the command again, or add "
+                "--no-notify to re-match without queuing any email."
+            ) from error
 
 
 def _add(totals: dict[str, int], result: dict[str, int]) -> None:
