@@ -373,8 +373,13 @@ def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
     by_lexeme = {t.lexeme: t for t in terms}
     at: dict[tuple[int, int], set[str]] = {}  # (segment, position) → the terms there
     languages: dict[tuple[int, int], set[str]] = {}  # (segment, position) → configurations
+    # A hyphenated word takes a position, then each of its parts one: "pare-balles" is
+    # 'pare-ball', 'par', 'ball'. The compound and its own first part are no pair of the text.
+    compounds: set[tuple[int, int]] = set()
     for n, config, pos, lexeme in rows:
         languages.setdefault((n, pos), set()).add(config)
+        if "-" in lexeme:
+            compounds.add((n, pos))
         if lexeme in by_lexeme:
             at.setdefault((n, pos), set()).add(lexeme)
     # Words are the positions both languages keep: a French stop word that English keeps
@@ -384,6 +389,8 @@ def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
     for (n, pos), (next_n, next_pos) in itertools.pairwise(words):
         first, second = at.get((n, pos)), at.get((next_n, next_pos))
         if next_n != n or next_pos - pos > PHRASE_MAX_GAP or not first or not second:
+            continue
+        if (n, pos) in compounds and next_pos == pos + 1:
             continue
         if first & second:
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"  # 4: no pair of a hyphenated word and its own first part
 
 DEFAULT_WEIGHTS = {
     "cpv": 35.0,

@@ -816,3 +816,15 @@ def test_a_supplier_sharing_only_a_word_every_supplier_uses_is_not_listed(
     ]
     eligible, excluded = engine.rank(ctx, top_n=5)
     assert [s.supplier_id for s in eligible] == [near.pk] and excluded == []
+
+
+def test_a_hyphenated_word_and_its_own_first_part_make_no_pair(make_supplier, make_tender):
+    """PostgreSQL gives a hyphenated word a position, then each of its parts one: the compound
+    followed by its first part ("pare-balles pare") is not a pair of the tender's text, while
+    its parts and its neighbours are."""
+    make_supplier(cpv_codes=["35613000"], capability_statement="Gilets pare-balles, anti-drone.")
+    engine.refresh_term_stats()
+    tender = make_tender(title="Gilets pare-balles et brouilleurs anti-drone", description="")
+    shown = {ph.words for ph in engine.tender_context(tender).phrases}
+    assert {"gilets pare-balles", "pare balles", "anti drone"} <= shown, shown
+    assert not {"pare-balles pare", "anti-drone anti"} & shown, shown
