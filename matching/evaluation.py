@@ -214,14 +214,45 @@ def _tender(n: int, group: list[decp.Award], buyer: Organization) -> Tender:
     )
 
 
+class DecpFileError(ValueError):
+    """A DECP file that cannot be read, with a message naming the file and what it holds."""
+
+
+def read_decp(path: Path) -> dict:
+    """The DECP document in PATH: a JSON object with a "marches" list (records that are not
+    objects are counted and dropped by decp.parse)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise DecpFileError(f"{path}: cannot be read ({error.strerror or error}).") from error
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DecpFileError(
+            f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
+            'Expected a DECP document, {"marches": [...]}.'
+        ) from error
+    if not isinstance(data, dict) or not isinstance(data.get("marches"), list):
+        found = {
+            dict: "an object without it",
+            list: "a list",
+            str: "a string",
+            bool: "true or false",
+            type(None): "null",
+        }.get(type(data), "a number")
+        raise DecpFileError(
+            f'{path}: a DECP document is a JSON object with a "marches" list; found {found}.'
+        )
+    return data
+
+
 @transaction.atomic
 def build(
-    path: Path, split: datetime.date, report: decp.Report, until: datetime.date | None = None
+    data: dict, split: datetime.date, report: decp.Report, until: datetime.date | None = None
 ) -> Built:
-    """Suppliers from the awards before SPLIT (or undated), tenders from those on or after it
-    (and before UNTIL when given: a later period can then be left out, e.g. to tune on one
-    period and check on the next)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace"))
+    """Suppliers from the awards of DATA (read_decp) before SPLIT (or undated), tenders from
+    those on or after it (and before UNTIL when given: a later period can then be left out,
+    e.g. to tune on one period and check on the next)."""
     dept_region = dict(Departement.objects.values_list("code", "region_id"))
     awards = decp.parse(
         data,

@@ -39,3 +39,16 @@ def test_bench_prints_one_json_line_and_drops_its_scratch_database():
         assert cursor.fetchone()[0] == 0
     assert not SupplierProfile.objects.exists()
     assert not Match.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bench_refuses_bad_sizes_and_the_portals_own_database():
+    from django.core.management import CommandError
+
+    for option, value in [("--suppliers", "-5"), ("--tenders", "0"), ("--top-n", "ten")]:
+        with pytest.raises(CommandError, match=option):
+            call_command("bench_matching", option, value)
+    own = connection.settings_dict["NAME"]
+    with pytest.raises(CommandError, match=f"--keep {own} is the portal's own database"):
+        call_command("bench_matching", "--keep", own, "--suppliers", "10")
+    assert not SupplierProfile.objects.exists()

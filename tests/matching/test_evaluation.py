@@ -184,3 +184,26 @@ def test_until_leaves_the_later_awards_out(tmp_path, settings):
             "--split-date=2019-01-01",
             "--until=2018-12-31",
         )
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("garbage{", r"not JSON \(line 1, column 1: Expecting value\)"),
+        ("[1, 2]", r'a JSON object with a "marches" list; found a list'),
+        ('{"marches": {}}', "found an object without it"),
+        ("", "not JSON"),
+    ],
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_unreadable_decp_file_is_refused_before_any_database_is_made(tmp_path, content, message):
+    decp_file = tmp_path / "decp.json"
+    decp_file.write_text(content, encoding="utf-8")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_database")
+        databases = cursor.fetchone()[0]
+    with pytest.raises(CommandError, match=message):
+        call_command("evaluate_matching", f"--decp={decp_file}", "--split-date=2019-01-01")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_database")
+        assert cursor.fetchone()[0] == databases

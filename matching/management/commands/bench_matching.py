@@ -7,6 +7,7 @@ prints one JSON line on stdout. Progress and setup timings go to stderr."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
@@ -34,6 +35,19 @@ CANDIDATES_SQL = (
     "SELECT count(*) FROM matching_supplierindex p WHERE TRUE"  # noqa: S608 (constant)
     + engine.CANDIDATES_WHERE
 )
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
+        return value
+
+    return parse
 
 
 @contextmanager
@@ -124,10 +138,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--suppliers", type=int, default=100_000)
-        parser.add_argument("--tenders", type=int, default=50, help="measured tenders")
-        parser.add_argument("--top-n", type=int, default=engine.DEFAULT_TOP_N)
-        parser.add_argument("--naive-sample", type=int, default=5)
+        parser.add_argument("--suppliers", type=_at_least(1), default=100_000)
+        parser.add_argument("--tenders", type=_at_least(1), default=50, help="measured tenders")
+        parser.add_argument("--top-n", type=_at_least(1), default=engine.DEFAULT_TOP_N)
+        parser.add_argument("--naive-sample", type=_at_least(0), default=5)
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument(
             "--keep",
@@ -141,6 +155,12 @@ class Command(BaseCommand):
         self.show_bar = sys.stderr.isatty()
         started = time.perf_counter()
         keep = options["keep"]
+        if keep is not None and keep == connection.settings_dict["NAME"]:
+            raise CommandError(
+                f"--keep {keep} is the portal's own database: the benchmark writes "
+                f"{options['suppliers']:,} suppliers there; give it a database of its own "
+                "(e.g. --keep passerelle_bench)."
+            )
         database = scratch_database(keep or f"passerelle_bench_{os.getpid()}", keep=bool(keep))
         with database as reused:
             self.phase_done("scratch database ready", started)

@@ -41,12 +41,16 @@ class Command(BaseCommand):
         until = options.get("until")
         if until and until <= split_date:
             raise CommandError("--until must come after --split-date.")
+        try:  # read before any database is created: a wrong file costs nothing
+            data = evaluation.read_decp(Path(decp))
+        except evaluation.DecpFileError as error:
+            raise CommandError(str(error)) from error
         started = time.monotonic()
         with ExitStack() as stack:
             stack.enter_context(evaluation.scratch_database())
             evaluation.load_reference(self.stderr.write)
             report = Report()
-            built = evaluation.build(Path(decp), split_date, report, until=until)
+            built = evaluation.build(data, split_date, report, until=until)
             self.stderr.write("\n".join(report.lines()))
             handle = stack.enter_context(open(out, "w", encoding="utf-8")) if out else None
             bar = stack.enter_context(
