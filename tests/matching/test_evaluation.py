@@ -207,3 +207,40 @@ def test_an_unreadable_decp_file_is_refused_before_any_database_is_made(tmp_path
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_database")
         assert cursor.fetchone()[0] == databases
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_run_keeps_the_earlier_ranks_file_and_a_bad_out_is_refused_first(
+    tmp_path, settings, monkeypatch
+):
+    from matching import evaluation
+
+    for name, text in REFERENCE.items():
+        (tmp_path / "ref" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "ref" / name).write_text(text, encoding="utf-8")
+    settings.REFERENCE_DATA_DIR = str(tmp_path / "ref")
+    decp_file = tmp_path / "decp.json"
+    decp_file.write_text(json.dumps({"marches": MARCHES}), encoding="utf-8")
+    with pytest.raises(CommandError, match="--out .*missing/ranks.jsonl: cannot write there"):
+        call_command(
+            "evaluate_matching",
+            f"--decp={decp_file}",
+            "--split-date=2019-01-01",
+            f"--out={tmp_path / 'missing' / 'ranks.jsonl'}",
+        )
+
+    ranks = tmp_path / "ranks.jsonl"
+    ranks.write_text("an earlier run\n", encoding="utf-8")
+    real_evaluate = evaluation.evaluate
+
+    def interrupted(built, write, progress=None):
+        real_evaluate(built, write, progress)  # every row written, then the run fails
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(evaluation, "evaluate", interrupted)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        call_command(
+            "evaluate_matching", f"--decp={decp_file}", "--split-date=2019-01-01", f"--out={ranks}"
+        )
+    assert ranks.read_text(encoding="utf-8") == "an earlier run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decp.json", "ranks.jsonl", "ref"]

@@ -47,12 +47,22 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         started = time.monotonic()
         with ExitStack() as stack:
+            # The ranks go to a file next to OUT, which replaces OUT only once every tender is
+            # ranked: a run that fails leaves an earlier OUT as it was, and an OUT that cannot
+            # be written is known before minutes of work.
+            partial = out.with_name(out.name + ".part") if out else None
+            try:
+                handle = stack.enter_context(open(partial, "w", encoding="utf-8")) if out else None
+            except OSError as error:
+                reason = error.strerror or error
+                raise CommandError(f"--out {out}: cannot write there ({reason}).") from error
+            if partial:
+                stack.callback(partial.unlink, missing_ok=True)
             stack.enter_context(evaluation.scratch_database())
             evaluation.load_reference(self.stderr.write)
             report = Report()
             built = evaluation.build(data, split_date, report, until=until)
             self.stderr.write("\n".join(report.lines()))
-            handle = stack.enter_context(open(out, "w", encoding="utf-8")) if out else None
             bar = stack.enter_context(
                 tqdm(
                     total=len(built.tenders),
@@ -69,6 +79,9 @@ class Command(BaseCommand):
                 else (lambda row: None),
                 progress=bar.update,
             )
+            if handle:
+                handle.close()
+                partial.replace(out)
         self.stderr.write(f"done in {time.monotonic() - started:.0f} s; scratch database dropped")
         self.stdout.write("  ".join(f"{key} {value}" for key, value in result.items()))
         self.stdout.write(json.dumps(result))
