@@ -109,18 +109,24 @@ def _scratch_name() -> str:
     return f"passerelle_eval_{os.getpid()}"
 
 
-def _counts():
-    return [m.objects.count() for m in (Organization, SupplierProfile, Tender, CpvCode)]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_ranks_the_known_winners_and_leaves_nothing_behind(tmp_path, settings):
+def _decp_file(tmp_path, settings):
+    """MARCHES as a DECP file in TMP_PATH, and the reference data the command reads."""
     for name, text in REFERENCE.items():
         (tmp_path / "ref" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "ref" / name).write_text(text, encoding="utf-8")
     settings.REFERENCE_DATA_DIR = str(tmp_path / "ref")
     decp_file = tmp_path / "decp.json"
     decp_file.write_text(json.dumps({"marches": MARCHES}), encoding="utf-8")
+    return decp_file
+
+
+def _counts():
+    return [m.objects.count() for m in (Organization, SupplierProfile, Tender, CpvCode)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_ranks_the_known_winners_and_leaves_nothing_behind(tmp_path, settings):
+    decp_file = _decp_file(tmp_path, settings)
     before, stdout, stderr = _counts(), io.StringIO(), io.StringIO()
 
     call_command(
@@ -160,12 +166,7 @@ def test_it_ranks_the_known_winners_and_leaves_nothing_behind(tmp_path, settings
 
 @pytest.mark.django_db(transaction=True)
 def test_until_leaves_the_later_awards_out(tmp_path, settings):
-    for name, text in REFERENCE.items():
-        (tmp_path / "ref" / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "ref" / name).write_text(text, encoding="utf-8")
-    settings.REFERENCE_DATA_DIR = str(tmp_path / "ref")
-    decp_file = tmp_path / "decp.json"
-    decp_file.write_text(json.dumps({"marches": MARCHES}), encoding="utf-8")
+    decp_file = _decp_file(tmp_path, settings)
     stdout, stderr = io.StringIO(), io.StringIO()
     call_command(
         "evaluate_matching",
@@ -215,12 +216,7 @@ def test_a_failed_run_keeps_the_earlier_ranks_file_and_a_bad_out_is_refused_firs
 ):
     from matching import evaluation
 
-    for name, text in REFERENCE.items():
-        (tmp_path / "ref" / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "ref" / name).write_text(text, encoding="utf-8")
-    settings.REFERENCE_DATA_DIR = str(tmp_path / "ref")
-    decp_file = tmp_path / "decp.json"
-    decp_file.write_text(json.dumps({"marches": MARCHES}), encoding="utf-8")
+    decp_file = _decp_file(tmp_path, settings)
     with pytest.raises(CommandError, match="--out .*missing/ranks.jsonl: cannot write there"):
         call_command(
             "evaluate_matching",
