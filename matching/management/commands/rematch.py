@@ -3,10 +3,13 @@ import sys
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError as BrokerError
+from kombu.utils.url import maybe_sanitize_url
 from tqdm import tqdm
 
 from matching import engine, services
 from notifications.tasks import shortlist_notify, tender_alerts
+
+BROKER_TIMEOUT = 3  # seconds
 
 
 class Command(BaseCommand):
@@ -24,21 +27,22 @@ class Command(BaseCommand):
             "--no-notify",
             action="store_true",
             help="queue no email (suppliers' alerts, buyers' shortlist emails) and need no "
-            "broker: the workers' next re-match of these tenders (nightly at the latest) sends "
-            "what is still due, such as a supplier new in a buyer's top entries",
+            "broker: the workers' next re-match of an open tender (nightly at the latest) sends "
+            "the alerts and material changes still due; the minor changes of this run never "
+            "reach the buyers' daily digest",
         )
 
     def handle(self, *args, tender: int | None, all: bool, no_notify: bool = False, **options):
         from tenders.models import Tender
 
-        if not no_notify:
-            _check_broker()
-        if all:  # what the nightly task does first: recount the words of the live suppliers
-            engine.refresh_term_stats()
         ids = services.open_tender_ids() if all else [tender]
         tenders = Tender.objects.select_related("buyer", "region", "departement").in_bulk(ids)
         if tender is not None and tender not in tenders:
             raise CommandError(f"No tender with id {tender}.")
+        if not no_notify:
+            _check_broker()
+        if all:  # what the nightly task does first: recount the words of the live suppliers
+            engine.refresh_term_stats()
         totals = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
         follow_totals = dict.fromkeys(totals, 0)
         follows = 0
@@ -71,12 +75,16 @@ def _check_broker() -> None:
     buyers never told."""
     if current_app.conf.task_always_eager:  # tasks run in this process: no broker involved
         return
-    with current_app.connection_for_write() as connection:
+    # Kombu's Redis transport waits without limit by default: a host that drops packets, or a
+    # server that accepts and never answers, would hold the command for minutes.
+    timeouts = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT}
+    with current_app.connection_for_write(transport_options=timeouts) as connection:
         try:
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=0)
         except (BrokerError, OSError) as error:
+            url = maybe_sanitize_url(current_app.conf.broker_write_url)
             raise CommandError(
-                f"The Celery broker (Redis, {connection.as_uri()}) cannot be reached: "
+                f"The Celery broker (Redis, {url}) cannot be reached: "
                 f"{str(error).rstrip('.')}. "
                 "Nothing was re-matched. Start Redis and run the command again, or add "
                 "--no-notify to re-match without queuing any email."
