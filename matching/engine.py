@@ -374,12 +374,13 @@ def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
     at: dict[tuple[int, int], set[str]] = {}  # (segment, position) → the terms there
     languages: dict[tuple[int, int], set[str]] = {}  # (segment, position) → configurations
     # A hyphenated word takes a position, then each of its parts one: "pare-balles" is
-    # 'pare-ball', 'par', 'ball'. The compound and its own first part are no pair of the text.
-    compounds: set[tuple[int, int]] = set()
+    # 'pare-ball', 'par', 'ball'. The compound and its own parts are no pair of the text. (A
+    # signed number, '-19' of "COVID-19", a host or an address is one position: not one.)
+    compound_end: dict[tuple[int, int], int] = {}  # (segment, position) → its last part's
     for n, config, pos, lexeme in rows:
         languages.setdefault((n, pos), set()).add(config)
-        if "-" in lexeme:
-            compounds.add((n, pos))
+        if "-" in lexeme and not lexeme.startswith("-") and not set("./@") & set(lexeme):
+            compound_end[(n, pos)] = pos + lexeme.count("-") + 1
         if lexeme in by_lexeme:
             at.setdefault((n, pos), set()).add(lexeme)
     # Words are the positions both languages keep: a French stop word that English keeps
@@ -390,7 +391,7 @@ def tender_phrases(segments: list[str], terms: list[Term]) -> list[Phrase]:
         first, second = at.get((n, pos)), at.get((next_n, next_pos))
         if next_n != n or next_pos - pos > PHRASE_MAX_GAP or not first or not second:
             continue
-        if (n, pos) in compounds and next_pos == pos + 1:
+        if next_pos <= compound_end.get((n, pos), pos):
             continue
         if first & second:
             continue
