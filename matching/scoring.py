@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-ENGINE_VERSION = "4"  # 4: no pair of a hyphenated word and its own first part
+ENGINE_VERSION = "4"  # 4: no pair of a hyphenated word and its parts; no phrase within another
 
 DEFAULT_WEIGHTS = {
     "cpv": 35.0,
@@ -379,6 +380,31 @@ def text_relevance(
     return min(1.0, share * text_length_factor(length, average_length) / TEXT_FULL)
 
 
+@functools.lru_cache(maxsize=4096)  # called for every row scored, on a tender's few words
+def _words(text: str) -> frozenset[str]:
+    """The words of an explanation's phrase or word, hyphenated ones as their parts."""
+    return frozenset(word for word in re.split(r"[\s\-]+", text.lower()) if word)
+
+
+@functools.lru_cache(maxsize=4096)  # the rows of a tender hold the same few phrase sets
+def _shown_phrases(matched_phrases: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The phrases an explanation names (at most five, in order) and their words: a phrase
+    within another one shown says nothing more ("pare balles" after "gilets pare-balles")."""
+    phrases: list[tuple[str, frozenset[str]]] = []
+    for phrase in matched_phrases:
+        words = _words(phrase)
+        if any(words <= other for _shown, other in phrases):
+            continue
+        phrases = [(shown, other) for shown, other in phrases if not other <= words]
+        phrases.append((phrase, words))
+        if len(phrases) == 5:
+            break
+    return (
+        tuple(phrase for phrase, _ in phrases),
+        frozenset(word for _phrase, words in phrases for word in words),
+    )
+
+
 def text_component(
     value: float, matched_terms: Sequence[str], weight: float, matched_phrases: Sequence[str] = ()
 ) -> Component:
@@ -389,9 +415,11 @@ def text_component(
         return Component(
             "text", 0.0, weight, Msg(gettext_noop("capability statement does not echo the tender"))
         )
-    shown = list(matched_phrases[:5])
-    in_phrases = {word for phrase in shown for word in phrase.split()}
-    shown += [term for term in matched_terms if term not in in_phrases][: 5 - len(shown)]
+    shown, in_phrases = _shown_phrases(tuple(matched_phrases))
+    shown = list(shown)
+    if in_phrases:  # a word of a phrase shown says nothing more
+        matched_terms = [term for term in matched_terms if not _words(term) <= in_phrases]
+    shown += matched_terms[: 5 - len(shown)]
     terms = ", ".join(shown)
     if matched_phrases:
         message = gettext_noop(

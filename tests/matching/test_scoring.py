@@ -127,6 +127,20 @@ def test_the_text_explanation_names_phrases_first():
     assert "phrases" not in str(s.text_component(0.5, ["radar"], 25).explanation)
 
 
+@translation.override("en")
+def test_the_text_explanation_leaves_out_a_phrase_within_another_and_its_words():
+    c = s.text_component(
+        0.5,
+        ["pare-balles", "gilets", "casques", "balles"],
+        25,
+        ["pare balles", "gilets pare-balles", "casques lourds"],
+    )
+    assert str(c.explanation) == (
+        "capability statement matches the tender's words and phrases "
+        "(gilets pare-balles, casques lourds)"
+    )
+
+
 def test_text_relevance_can_penalise_long_texts(monkeypatch):
     monkeypatch.setattr(s, "TEXT_B", 0.75)
     short, long = s.text_relevance(3.0, 10.0, 10, 30.0), s.text_relevance(3.0, 10.0, 300, 30.0)
