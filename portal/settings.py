@@ -140,12 +140,22 @@ if not REDIS_URL:
         "or set REDIS_URL=redis://HOST:6379/0."
     )
 _redis_db = int(urlsplit(REDIS_URL).path.strip("/") or 0)
+# redis-py (the cache) waits without limit by default: a Redis host that drops packets (connect)
+# or accepts and never answers (read) held every web request with a session until gunicorn
+# killed the worker. Bounded, the request fails in seconds, with an error page and a logged
+# traceback.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=3.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 # The cache lives in the next database: clearing it (tests do) must not drop queued tasks.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _redis_db_url(REDIS_URL, _redis_db + 1),
         "KEY_PREFIX": "passerelle",
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        },
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -161,8 +171,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
-# Longer than the hard time limit, so that a running acks_late task is never redelivered.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# visibility_timeout: longer than the hard time limit, so that a running acks_late task is never
+# redelivered. The socket timeouts: kombu's Redis transport waits without limit too (a web
+# request's delay_on_commit was held); the read timeout stays above the 1 s BRPOP workers poll.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 2.0),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "Europe/Paris"
