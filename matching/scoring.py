@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-ENGINE_VERSION = "4"  # 4: no pair of a hyphenated word and its parts; no phrase within another
+ENGINE_VERSION = "5"  # 5: accented French stop words dropped; 4: hyphenated words, no own pair
 
 DEFAULT_WEIGHTS = {
     "cpv": 35.0,

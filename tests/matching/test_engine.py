@@ -828,3 +828,38 @@ def test_a_hyphenated_word_and_its_own_first_part_make_no_pair(make_supplier, ma
     shown = {ph.words for ph in engine.tender_context(tender).phrases}
     assert {"gilets pare-balles", "pare balles", "anti drone"} <= shown, shown
     assert not {"pare-balles pare", "anti-drone anti", "anti-drone drone"} & shown, shown
+
+
+def test_an_accented_french_stop_word_is_no_word_of_a_tender_or_a_supplier(
+    make_supplier, make_tender
+):
+    """The French stop list is checked before accents go: "été", "même", "étant" and "à" are
+    no words (they were 'ete', 'mem', 'etant' once unaccented, shared by any two French texts),
+    yet they still keep the words around them apart."""
+    summer = make_supplier(
+        cpv_codes=["35613000"],
+        capability_statement="Nous avons été retenus, même en été, étant à jour de nos radars.",
+    )
+    other = make_supplier(
+        cpv_codes=["35613000"], capability_statement="Caméras thermiques, même en été."
+    )
+    engine.refresh_term_stats()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(search_vector) FROM suppliers_supplierprofile "
+            "WHERE organization_id = %s AND is_live",
+            [summer.pk],
+        )
+        lexemes = set(cursor.fetchone()[0])
+    assert {"retenus", "jour", "radar"} <= lexemes, lexemes
+    assert not {"ete", "mem", "etant", "a"} & lexemes, lexemes
+    tender = make_tender(title="Travaux réalisés même en été, étant entendu le radar à jour")
+    ctx = engine.tender_context(tender)
+    assert not {"ete", "mem", "etant"} & {t.lexeme for t in ctx.terms}
+    assert {"radar", "jour"} <= {t.lexeme for t in ctx.terms}
+    # "été, étant entendu": the stop words still take positions, so no pair across them.
+    assert not any("entendu" in ph.words and "réalisés" in ph.words for ph in ctx.phrases)
+    eligible, _excluded = engine.rank(ctx, top_n=10)
+    text = {s.supplier_id: next(c for c in s.components if c.name == "text") for s in eligible}
+    assert text[summer.pk].value > 0
+    assert text[other.pk].value == 0  # "même en été" is all it shares with the tender
