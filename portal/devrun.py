@@ -64,6 +64,9 @@ def _stop(children) -> None:
 
 def _commands(port: int) -> list[tuple[str, list[str]]]:
     celery = [sys.executable, "-m", "celery", "-A", "portal"]
+    # Beat keeps its schedule under ./var/, which only the embedded servers created: with
+    # DATABASE_URL and REDIS_URL set on a fresh clone, beat died at once and took the rest.
+    devservices.VAR.mkdir(parents=True, exist_ok=True)
     schedule = str(devservices.VAR / "celerybeat-schedule")
     node = f"dev@{socket.gethostname()}"
     return [

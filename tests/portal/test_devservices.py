@@ -48,3 +48,29 @@ def test_a_server_that_cannot_be_reached_is_named_with_what_to_do():
     assert "Connection refused" in problem
     assert "unset DATABASE_URL to use the embedded server" in problem
     assert "\n" not in problem
+
+
+def test_beat_starts_when_var_does_not_exist_yet(tmp_path, monkeypatch):
+    """A fresh clone with DATABASE_URL and REDIS_URL set has no ./var/ (only the embedded
+    servers made it): `make run`'s beat, whose schedule lives there, must still start."""
+    import subprocess
+    import time
+
+    from portal import devrun
+
+    var = tmp_path / "var"
+    monkeypatch.setattr(devservices, "VAR", var)
+    _name, beat = next(c for c in devrun._commands(8000) if c[0] == "beat")
+    proc = subprocess.Popen(
+        beat, cwd=devrun.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and not list(var.glob("celerybeat-schedule*")):
+            assert time.monotonic() < deadline, "beat wrote no schedule in 30 s"
+            time.sleep(0.2)
+        time.sleep(1)
+        assert proc.poll() is None, proc.communicate()[0][-2000:]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
