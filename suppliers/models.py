@@ -23,6 +23,8 @@ from stdnum.fr import siret as siret_std
 from portal.choices import CertificationType, ClearanceLevel
 from portal.models import Departement, Organization, Region, User, validate_siren
 
+STATEMENT_MAX_LENGTH = 10_000
+
 
 def validate_siret(value: str) -> None:
     if not siret_std.is_valid(value or ""):
@@ -137,7 +139,13 @@ class SupplierProfile(models.Model):
     )
 
     # Capabilities
-    capability_statement = models.TextField(_("capability statement"), blank=True)
+    # Bounded (forms and API): a statement of a few megabytes could be saved and submitted, then
+    # made its approval fail for ever (PostgreSQL's tsvector holds at most 1 MB). 10,000
+    # characters is four pages; with the keywords, technologies and 30 references at their
+    # limits a profile's text stays under 100 kB.
+    capability_statement = models.TextField(
+        _("capability statement"), blank=True, max_length=STATEMENT_MAX_LENGTH
+    )
     statement_language = models.CharField(
         _("language of the statement"), max_length=2, choices=Language.choices, default="fr"
     )

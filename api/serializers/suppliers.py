@@ -116,8 +116,8 @@ class ProfileSerializer(serializers.ModelSerializer):
     size_category = serializers.ChoiceField(
         choices=SizeCategory.choices, allow_blank=True, read_only=True
     )
-    certifications = CertificationSerializer(many=True, required=False)
-    references = ReferenceSerializer(many=True, required=False)
+    certifications = CertificationSerializer(many=True, required=False, max_length=30)
+    references = ReferenceSerializer(many=True, required=False, max_length=30)  # as the forms
     missing = serializers.SerializerMethodField(
         help_text=_("What a submission still needs, per step.")
     )
