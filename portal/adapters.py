@@ -3,6 +3,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.core import context as allauth_context
 from allauth.core import ratelimit
 from django.conf import settings
@@ -79,6 +80,37 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def post_login(self, request, user, **kwargs):
+        self._count_login_as_password_entry(request, user)
+        return super().post_login(request, user, **kwargs)
+
+    def _count_login_as_password_entry(self, request, user) -> None:
+        """A password login is a password typed: privileged actions should not ask for it again
+        before ACCOUNT_REAUTHENTICATION_TIMEOUT (README, Security). allauth counts only its
+        reauthentication form, so the login is recorded the way that form records it, dated when
+        the last credential of the login was given (the password, or the second factor after
+        it). Logins without a password (e-mail confirmation, invitation) are not counted."""
+        records = get_authentication_records(request, user)
+        login = len(records)
+        while (
+            login
+            and records[login - 1].get("method") == "mfa"
+            and not records[login - 1].get("reauthenticated")
+        ):
+            login -= 1  # the codes of the second factor, which follow the password
+        first = records[login - 1] if login else {}
+        # A "reauthenticated" record is the reauthentication form's own, not this login's.
+        if first.get("method") != "password" or first.get("reauthenticated"):
+            return
+        record_authentication(
+            request,
+            user,
+            method="password",
+            reauthenticated=True,
+            at=records[-1]["at"],  # overrides record_authentication's "now"
+            login=True,
+        )
 
     def pre_authenticate(self, request, **credentials):
         # Past the failed-login limit (per account and per IP, ACCOUNT_RATE_LIMITS): allauth

@@ -43,11 +43,7 @@ def moderation_queue(request):
     return render(request, "suppliers/moderation_queue.html", context)
 
 
-@moderator_required
-def moderation_detail(request, pk):
-    profile = get_object_or_404(
-        SupplierProfile.objects.select_related("organization", "region"), pk=pk, is_live=False
-    )
+def _detail_context(profile: SupplierProfile, *, decision_form: DecisionForm | None = None):
     live = selectors.live_profile_of(profile.organization_id)
     history = AuditEvent.objects.filter(
         Q(
@@ -55,40 +51,56 @@ def moderation_detail(request, pk):
             target_id__in=[str(profile.pk)] + ([str(live.pk)] if live else []),
         )
     ).order_by("-created_at")[:50]
-    context = {
+    return {
         "profile": profile,
         "live": live,
         "diff": selectors.revision_diff(profile, live),
-        "decision_form": DecisionForm(),
+        "decision_form": decision_form or DecisionForm(),
         "reason_form": ReasonForm(),
         "history": history,
         "references": selectors.references_of(profile),
         **selectors.profile_display_context(profile),
     }
-    return render(request, "suppliers/moderation_detail.html", context)
+
+
+@moderator_required
+def moderation_detail(request, pk):
+    profile = get_object_or_404(
+        SupplierProfile.objects.select_related("organization", "region"), pk=pk, is_live=False
+    )
+    return render(request, "suppliers/moderation_detail.html", _detail_context(profile))
 
 
 @require_POST
 @moderator_required
 @reauthentication_required
 def moderation_decide(request, pk):
-    profile = get_object_or_404(SupplierProfile, pk=pk, is_live=False)
+    profile = get_object_or_404(
+        SupplierProfile.objects.select_related("organization", "region"), pk=pk, is_live=False
+    )
     form = DecisionForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        decide = DECISIONS[form.cleaned_data["decision"]]
+        try:
+            decide(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ProfileStateError as exc:
+            messages.error(request, str(exc))
+            profile.refresh_from_db()  # another moderator may have decided: show where it stands
+        else:
+            messages.success(
+                request,
+                _("Decision recorded for %(name)s; the supplier is notified by email.")
+                % {"name": profile},
+            )
+            return redirect("suppliers:moderation_queue")
+    else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return redirect("suppliers:moderation_detail", pk=pk)
-    decide = DECISIONS[form.cleaned_data["decision"]]
-    try:
-        decide(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
-    except services.ProfileStateError as exc:
-        messages.error(request, str(exc))
-        return redirect("suppliers:moderation_detail", pk=pk)
-    messages.success(
-        request,
-        _("Decision recorded for %(name)s; the supplier is notified by email.") % {"name": profile},
-    )
-    return redirect("suppliers:moderation_queue")
+    # The page again, not a redirect: the chosen decision and the typed reason stay in the form,
+    # each error next to its field. After a password prompt this renders at the prompt's address,
+    # which is why the template gives every form its action.
+    context = _detail_context(profile, decision_form=form)
+    return render(request, "suppliers/moderation_detail.html", context)
 
 
 def _live_action(request, pk, action):
