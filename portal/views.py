@@ -13,6 +13,8 @@ from .models import Membership, Organization
 from .permissions import Role, role_required, user_organization, user_role
 from .security import reauthentication_required, require_reauthentication
 
+DASHBOARD_TENDERS = 10  # a ministry entity's tenders on its dashboard; the search has them all
+
 
 def home(request):
     return render(request, "portal/home.html")
@@ -35,6 +37,16 @@ def dashboard(request):
 
         context["followed_tenders"] = followed_tenders(
             organization=user_organization(request.user), user=request.user
+        )
+    elif role == Role.MINISTRY:
+        from tenders.selectors import tenders_of_buyer
+
+        tenders = tenders_of_buyer(organization=user_organization(request.user))
+        shown = list(tenders[:DASHBOARD_TENDERS])
+        context["entity_tenders"] = shown
+        # Counted only when the list is cut: the link to the search then says how many there are.
+        context["entity_tender_count"] = (
+            tenders.count() if len(shown) == DASHBOARD_TENDERS else len(shown)
         )
     elif role == Role.MODERATOR:
         context["to_review"] = supplier_selectors.moderation_queue().count()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationType, ClearanceLevel
@@ -234,7 +235,29 @@ class SearchForm(forms.Form):
         required=False,
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("deadline_from"), cleaned.get("deadline_to")
+        if start and end and start > end:
+            self.add_error(
+                "deadline_to",
+                forms.ValidationError(
+                    _(
+                        "This date is before the “from” date (%(start)s): pick a date on or "
+                        "after it, or change the “from” date."
+                    ),
+                    code="before_start",
+                    params={"start": date_format(start, "SHORT_DATE_FORMAT")},
+                ),
+            )
+        return cleaned
+
     def filters(self) -> SearchFilters:
+        """The filters typed correctly, also when others are in error: those are left out (and
+        shown with their error), rather than dropping the whole search."""
+        if not self.is_bound:
+            return SearchFilters()
+        self.is_valid()  # runs the validation once
         data = self.cleaned_data
         return SearchFilters(
             q=data.get("q") or "",

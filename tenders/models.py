@@ -11,14 +11,20 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationType, ClearanceLevel
 from portal.models import CpvCode, Departement, Organization, Region
+
+
+def _shown(moment) -> str:
+    """A date and time as the reader sees it: Paris time, in the active language."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 class Tender(models.Model):
@@ -61,9 +67,24 @@ class Tender(models.Model):
         _("main procurement category"), max_length=16, choices=Category.choices, blank=True
     )
     estimated_value = models.DecimalField(
-        _("estimated value"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("estimated value"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{3}$",
+                message=_("Type the three capital letters of an ISO 4217 currency, e.g. EUR."),
+            )
+        ],
+    )
     main_cpv = models.ForeignKey(
         CpvCode,
         on_delete=models.PROTECT,
@@ -154,42 +175,59 @@ class Tender(models.Model):
             models.CheckConstraint(
                 condition=Q(min_trl__isnull=True) | Q(min_trl__gte=1, min_trl__lte=9),
                 name="tender_min_trl_1_9",
+                violation_error_message=_("The minimum TRL must be between 1 and 9."),
             ),
             models.CheckConstraint(
                 condition=Q(min_clearance__gte=0, min_clearance__lte=3),
                 name="tender_min_clearance_range",
+                violation_error_message=_("Pick a clearance level from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
                 name="tender_value_not_negative",
+                violation_error_message=_("The estimated value cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="tender_currency_iso4217"
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="tender_currency_iso4217",
+                violation_error_message=_(
+                    "Type the three capital letters of an ISO 4217 currency, e.g. EUR."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(mandatory_certifications__contained_by=CertificationType.values)
                 & Q(preferred_certifications__contained_by=CertificationType.values),
                 name="tender_certifications_known",
+                violation_error_message=_("Pick certifications from the list."),
             ),
             models.CheckConstraint(
                 # A draft may be cancelled before it was ever published.
                 condition=Q(status__in=["draft", "cancelled"]) | Q(published_at__isnull=False),
                 name="tender_published_has_date",
+                violation_error_message=_("A published tender needs its publication date."),
             ),
             models.CheckConstraint(
                 condition=Q(enquiry_deadline__isnull=True)
                 | Q(submission_deadline__isnull=True)
                 | Q(enquiry_deadline__lte=F("submission_deadline")),
                 name="tender_enquiry_before_submission",
+                violation_error_message=_(
+                    "The enquiry deadline must be on or before the submission deadline."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "closed", "awarded", "cancelled"]),
                 name="tender_status_known",
+                violation_error_message=_("Unknown tender status."),
             ),
             models.UniqueConstraint(
                 fields=["buyer", "reference"],
                 condition=~Q(reference=""),
                 name="tender_reference_unique_per_buyer",
+                violation_error_message=_(
+                    "This buyer entity already has a tender with this internal reference: "
+                    "give this one another reference."
+                ),
             ),
         ]
         indexes = [
@@ -207,22 +245,33 @@ class Tender(models.Model):
 
     def clean(self):
         """The département of performance gives the region when none is set, and must lie in
-        the region when both are."""
+        the region when both are; questions close no later than offers."""
         super().clean()
+        errors = {}
         if self.departement_id:
             departement = self.departement
             if not self.region_id:
                 self.region_id = departement.region_id
             elif departement.region_id != self.region_id:
-                raise ValidationError(
-                    {
-                        "departement": _(
-                            "%(departement)s is not in %(region)s: pick a département of that "
-                            "region, or change the region."
-                        )
-                        % {"departement": departement, "region": self.region}
-                    }
-                )
+                errors["departement"] = _(
+                    "%(departement)s is not in %(region)s: pick a département of that "
+                    "region, or change the region."
+                ) % {"departement": departement, "region": self.region}
+        enquiry, submission = self.enquiry_deadline, self.submission_deadline
+        if enquiry is not None and submission is not None and enquiry > submission:
+            # Said on the field, with both dates: the database constraint
+            # tender_enquiry_before_submission can only say that it is violated.
+            errors["enquiry_deadline"] = ValidationError(
+                _(
+                    "The enquiry deadline (%(enquiry)s) is after the submission deadline "
+                    "(%(submission)s): set it on or before %(submission)s, or move the "
+                    "submission deadline."
+                ),
+                code="enquiry_after_submission",
+                params={"enquiry": _shown(enquiry), "submission": _shown(submission)},
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:
@@ -257,7 +306,9 @@ class Lot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tender", "position"], name="lot_position_unique"),
             models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0), name="lot_value_not_negative"
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="lot_value_not_negative",
+                violation_error_message=_("The estimated value of a lot cannot be negative."),
             ),
         ]
 

@@ -1,4 +1,5 @@
-"""Reads on tenders: the search (full text, filters, facets, sort), interests, the CPV picker.
+"""Reads on tenders: the search (full text, filters, facets, sort), an entity's own tenders,
+interests, the CPV picker.
 
 The search only reads the trigger-maintained `search_vector` through its GIN index; every
 filter has an index (see Tender.Meta.indexes and the CPV prefix index of portal)."""
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -162,6 +163,40 @@ def _english() -> bool:
     from django.utils.translation import get_language
 
     return (get_language() or "fr").startswith("en")
+
+
+# The order of an entity's own tenders: what is to finish first, then what is live, then history.
+BUYER_STATUS_ORDER = (
+    Tender.Status.DRAFT,
+    Tender.Status.PUBLISHED,
+    Tender.Status.CLOSED,
+    Tender.Status.AWARDED,
+    Tender.Status.CANCELLED,
+)
+
+
+def tenders_of_buyer(*, organization) -> QuerySet[Tender]:
+    """ORGANIZATION's own tenders (drafts included): drafts, then published (soonest deadline
+    first), then closed, awarded and cancelled; the others of a status, last changed first.
+    Annotated with `shortlist_size`, the eligible suppliers of the tender-level ranking, which
+    the entity sees on the tender's page."""
+    status_rank = Case(
+        *[When(status=status, then=Value(i)) for i, status in enumerate(BUYER_STATUS_ORDER)],
+        default=Value(len(BUYER_STATUS_ORDER)),
+    )
+    live_deadline = Case(
+        When(status=Tender.Status.PUBLISHED, then=F("submission_deadline")), default=None
+    )
+    shortlisted = Q(matches__follow__isnull=True, matches__eligible=True)
+    return (
+        Tender.objects.filter(buyer=organization)
+        .annotate(
+            status_rank=status_rank,
+            live_deadline=live_deadline,
+            shortlist_size=Count("matches", filter=shortlisted),
+        )
+        .order_by("status_rank", F("live_deadline").asc(nulls_last=True), "-updated_at", "-pk")
+    )
 
 
 def interests_for_tender(tender: Tender) -> QuerySet[Interest]:

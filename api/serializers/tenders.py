@@ -51,6 +51,20 @@ class TenderSearchSerializer(serializers.Serializer):
         choices=list(SORTS), required=False, default="relevance", help_text=_("Ordering.")
     )
 
+    def validate(self, attrs):
+        start, end = attrs.get("deadline_from"), attrs.get("deadline_to")
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {
+                    "deadline_to": _(
+                        "%(end)s is before deadline_from (%(start)s): give a date on or after "
+                        "it, or change deadline_from."
+                    )
+                    % {"end": end.isoformat(), "start": start.isoformat()}
+                }
+            )
+        return attrs
+
     def filters(self) -> SearchFilters:
         return SearchFilters(
             q=self.validated_data.get("q", ""),

@@ -48,9 +48,23 @@ def _save(request, form, lots, documents, tender=None):
             buyer = form.cleaned_data.get("buyer") or user_organization(request.user)
             return services.tender_create(buyer=buyer, **kwargs)
         return services.tender_update(tender=tender, **kwargs)
-    except (ValidationError, services.TenderStateError) as exc:
-        form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+    except services.TenderStateError as exc:
+        form.add_error(None, str(exc))
         return None
+    except ValidationError as exc:
+        _add_model_errors(form, exc)
+        return None
+
+
+def _add_model_errors(form, exc: ValidationError) -> None:
+    """The service's errors on the form's fields: the main CPV is typed in `main_cpv_code`, and
+    a field the form does not have (the buyer, for authors) goes on top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        name = "main_cpv_code" if name == "main_cpv" else name
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def _render(request, form, lots, documents, tender=None):

@@ -22,8 +22,7 @@ PAGE_SIZE = 20
 @login_required
 def tender_search(request):
     form = SearchForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else selectors.SearchFilters()
-    results = selectors.tenders_search(user=request.user, filters=filters)
+    results = selectors.tenders_search(user=request.user, filters=form.filters())
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
