@@ -696,7 +696,9 @@ def bound_parts(ctx: TenderContext) -> tuple[str, ...]:
 # "The buyer's name is in one of the clients" (scoring.past_performance_component), on the
 # clients joined by a separator no name contains: one call instead of a subquery per row.
 BUYER_MATCH_SQL = (
-    "(%(buyer)s <> '' AND strpos(array_to_string(p.reference_clients, chr(31)), %(buyer)s) > 0)"
+    "((%(buyer)s <> '' AND strpos(array_to_string(p.reference_clients, chr(31)), %(buyer)s) > 0)"
+    " OR (%(buyer_acronym)s <> '' AND "
+    "strpos(array_to_string(p.reference_clients, chr(31)), %(buyer_acronym)s) > 0))"
 )
 
 
@@ -785,7 +787,9 @@ def _params(ctx: TenderContext, essential: Essential | None = None) -> dict:
         "lexemes": [t.lexeme for t in ctx.terms],
         "region": req.region,
         "departement": req.departement,
-        "buyer": req.buyer_name.strip().lower(),
+        # The acronym anywhere in a client: a bound of scoring.is_for_buyer (a whole word).
+        "buyer": scoring.buyer_names(req.buyer_name)[0],
+        "buyer_acronym": scoring.buyer_names(req.buyer_name)[1],
         "deadline": req.deadline,
         "min_clearance": req.min_clearance,
         "mandatory": list(req.mandatory_certifications),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-ENGINE_VERSION = "5"  # 5: accented French stop words dropped; 4: hyphenated words, no own pair
+ENGINE_VERSION = "5"  # 5: accented French stop words, buyers' acronyms; 4: hyphenated words
 
 DEFAULT_WEIGHTS = {
     "cpv": 35.0,
@@ -437,6 +437,35 @@ def text_component(
     return Component("text", value, weight, Msg(message, {"terms": terms}))
 
 
+# "Direction générale de l'armement (DGA)": a buyer named with its acronym in brackets, as
+# French public bodies write it. References name their client either way ("Direction générale
+# de l'armement", "DGA", "DGA Techniques terrestres"): both forms count as this buyer. The
+# acronym has at least 3 characters, 2 of them capitals, so that "(LE)" or "(00100)" is none.
+_ACRONYM_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<acronym>[^\W\d_][\w.-]{2,11})\)\s*$")
+
+
+def buyer_names(buyer_name: str) -> tuple[str, str]:
+    """(the buyer's name without its bracketed acronym, the acronym or ""), lower-cased as the
+    references' clients are compared (suppliers.services.reference_clients)."""
+    name = buyer_name.strip()
+    found = _ACRONYM_RE.match(name)
+    if not found or sum(ch.isupper() for ch in found["acronym"]) < 2:
+        return name.lower(), ""
+    # A name too short to stand alone ("Société (SOLIDEO)") stays whole, acronym included.
+    short = found["name"] if len(found["name"]) >= 8 else name
+    return short.lower(), found["acronym"].lower()
+
+
+def is_for_buyer(client: str, names: tuple[str, str]) -> bool:
+    """CLIENT (a reference's) names the buyer NAMES (buyer_names): it contains its name, or its
+    acronym as a word."""
+    name, acronym = names
+    client = (client or "").lower()
+    if name and name in client:
+        return True
+    return bool(acronym) and re.search(rf"(?<!\w){re.escape(acronym)}(?!\w)", client) is not None
+
+
 def past_performance_component(
     tender_codes: Sequence[str], references, buyer_name: str, current_year: int, weight: float
 ) -> Component:
@@ -444,14 +473,14 @@ def past_performance_component(
     experience, growing with their number and CPV proximity, and the relationship with this
     buyer; old references weigh less."""
     experience, with_buyer, relevant = 0.0, 0.0, 0
-    buyer = buyer_name.strip().lower()
+    buyer = buyer_names(buyer_name)
     for code, year, client in references:
         proximity = max((cpv_pair_value(t, code)[0] for t in tender_codes if code), default=0.0)
         if proximity < PAST_PERFORMANCE_MIN_PROXIMITY:
             continue
         recency = 1.0 if current_year - (year or 0) <= RECENT_YEARS else OLD_REFERENCE_FACTOR
         experience += proximity * recency
-        if buyer and buyer in (client or "").lower():
+        if is_for_buyer(client, buyer):
             with_buyer += recency
         relevant += 1
     if not relevant:

@@ -863,3 +863,41 @@ def test_an_accented_french_stop_word_is_no_word_of_a_tender_or_a_supplier(
     text = {s.supplier_id: next(c for c in s.components if c.name == "text") for s in eligible}
     assert text[summer.pk].value > 0
     assert text[other.pk].value == 0  # "même en été" is all it shares with the tender
+
+
+def test_a_buyer_known_by_its_acronym_is_recognised_in_the_references_and_the_bound(
+    make_supplier, make_tender, ministry
+):
+    """The tender's buyer is 'Direction générale de l'armement (DGA)': references naming it
+    'DGA Techniques terrestres' or by its name count as work for this buyer, in the exact score
+    and in the SQL bound, so the top N stays that of exhaustive scoring."""
+    ministry.name = "Direction générale de l'armement (DGA)"
+    ministry.save()
+    clients = ["DGA Techniques terrestres", "Direction générale de l'armement", "SIMMT", "DGAC"]
+    suppliers = [
+        make_supplier(cpv_codes=["35613000"], references=[("35613000", 2024, client)])
+        for client in clients
+    ]
+    tender = make_tender(title="Drones")
+    ctx = engine.tender_context(tender)
+    everything = sorted(
+        (engine.score_row(ctx, bench._naive_row(p, ctx, set())) for p in bench.naive_profiles()),
+        key=lambda s: (-s.score, s.supplier_id),
+    )
+    for_buyer = {
+        s.supplier_id
+        for s in everything
+        for c in s.components
+        if c.name == "past_performance" and "buyer" in c.explanation.message
+    }
+    assert for_buyer == {suppliers[0].pk, suppliers[1].pk}
+    # The window's bound is never below the exact score (rounded as scores are), acronym too.
+    rows = engine.window(ctx, limit=10)
+    found = engine.details(ctx, [r["id"] for r in rows])
+    weight_sum = sum(engine._applicable(ctx).values())
+    for row in rows:
+        exact = engine.score_row(ctx, {**found[row["id"]], **row}).score
+        assert exact <= engine._reachable(100.0 * row["upper_bound"] / weight_sum), row
+    eligible, _excluded = engine.rank(ctx, top_n=2, first_limit=1)
+    assert [s.supplier_id for s in eligible] == [s.supplier_id for s in everything][:2]
+    assert {s.supplier_id for s in eligible} == for_buyer

@@ -180,6 +180,30 @@ def test_past_performance_prefers_recent_and_same_buyer_references():
     assert "buyer" in str(buyer.explanation)
 
 
+def test_a_buyer_named_with_its_acronym_is_recognised_in_either_form():
+    """'Direction générale de l'armement (DGA)': references naming the client by its name, its
+    acronym or a part of it ('DGA Techniques terrestres') are for this buyer; another body whose
+    acronym merely contains those letters is not."""
+    dga = "Direction générale de l'armement (DGA)"
+    assert s.buyer_names(dga) == ("direction générale de l'armement", "dga")
+    names = s.buyer_names(dga)
+    for client in ("DGA", "DGA Techniques terrestres", "Direction générale de l'armement"):
+        assert s.is_for_buyer(client, names), client
+    for client in ("DGAC", "SDGA Nord", "Marine nationale", ""):
+        assert not s.is_for_buyer(client, names), client
+    # Not an acronym: fewer than 2 capitals or 3 characters, digits; a name too short to stand
+    # alone keeps its acronym.
+    assert s.buyer_names("Grand-Quevilly (LE) (00100)")[1] == ""
+    assert s.buyer_names("Commune (le)") == ("commune (le)", "")
+    assert s.buyer_names("Société (SOLIDEO)") == ("société (solideo)", "solideo")
+    codes = ["35613000"]
+    with_acronym = s.past_performance_component(
+        codes, [("35613000", 2024, "DGA Techniques terrestres")], dga, 2026, 15
+    )
+    other = s.past_performance_component(codes, [("35613000", 2024, "SIMMT")], dga, 2026, 15)
+    assert with_acronym.value > other.value
+
+
 def test_past_performance_keeps_growing_with_experience_and_values_the_buyer():
     codes = ["35613000"]
     many = s.past_performance_component(codes, [("35613000", 2024, "SIMMT")] * 40, "DGA", 2026, 15)
