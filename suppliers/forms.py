@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren as siren_std
 from stdnum.fr import siret as siret_std
@@ -15,7 +16,7 @@ from portal.choices import CertificationType
 from portal.models import CpvCode, Departement, Region
 
 from .models import Certification, Document, Reference, SupplierProfile
-from .services import MAX_DOCUMENT_BYTES
+from .services import MAX_DOCUMENT_BYTES, postal_code_clean
 
 
 class ListField(forms.CharField):
@@ -141,6 +142,18 @@ class IdentityForm(forms.ModelForm):
 
     def clean_siret(self):
         return siret_std.compact(self.cleaned_data["siret"] or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "postal_code" in cleaned and "region" not in self.errors:
+            region = cleaned.get("region")
+            try:
+                cleaned["postal_code"] = postal_code_clean(
+                    cleaned["postal_code"], region.code if region else None
+                )
+            except ValidationError as error:
+                self.add_error("postal_code", error)
+        return cleaned
 
 
 class SizeForm(forms.ModelForm):

@@ -7,6 +7,7 @@ visible. The live copy is approved or suspended."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -342,6 +343,35 @@ def reference_clients(clients) -> list[str]:
     """The distinct clients of a profile's references, lower-cased the way the matching engine
     compares them with a tender's buyer (matching.scoring.past_performance_component)."""
     return sorted({(c or "").lower() for c in clients if c})
+
+
+def postal_code_clean(postal_code: str, region_code: str | None) -> str:
+    """The head office's postal code, spaces removed, checked: 5 digits of a French département
+    and, when the head-office region is known, in that region. It feeds matching (the
+    département a supplier works in, profile_departements): "ABCDE", or "75001" with a head
+    office in Bretagne, would silently give none or the wrong one. Blank stays blank."""
+    code = re.sub(r"\s", "", postal_code or "")
+    if not code:
+        return ""
+    departement_code = departement_of_postal_code(code) if len(code) == 5 else ""
+    if not departement_code:
+        raise ValidationError(
+            _("“%(code)s” is not a French postal code: 5 digits expected, e.g. 29200."),
+            code="invalid_postal_code",
+            params={"code": postal_code},
+        )
+    # Without the reference départements (a fresh database), only the form is checked.
+    departement = Departement.objects.filter(code=departement_code).first()
+    if departement and region_code and departement.region_id != region_code:
+        raise ValidationError(
+            _(
+                "Postal code %(code)s is in %(departement)s, not in the head-office region "
+                "you chose: correct one or the other."
+            ),
+            code="postal_code_region",
+            params={"code": code, "departement": departement.name},
+        )
+    return code
 
 
 def profile_departements(*, postal_code: str, reference_departements) -> list[str]:

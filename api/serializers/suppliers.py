@@ -139,6 +139,22 @@ class ProfileSerializer(serializers.ModelSerializer):
 
         return profile_missing_fields(profile)
 
+    def validate(self, attrs):
+        """The postal code against the head-office region (the one sent, else the profile's)."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from suppliers.services import postal_code_clean
+
+        if "postal_code" in attrs or "region" in attrs:
+            saved = self.instance if isinstance(self.instance, SupplierProfile) else None
+            region = attrs["region"] if "region" in attrs else getattr(saved, "region", None)
+            code = attrs.get("postal_code", getattr(saved, "postal_code", ""))
+            try:
+                attrs["postal_code"] = postal_code_clean(code, region.code if region else None)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"postal_code": error.messages}) from error
+        return attrs
+
     def validate_regions_served(self, value):
         return codes_exist(Region, value, _("Unknown region: %(codes)s."))
 

@@ -51,8 +51,10 @@ class OwnProfileView(ApiView):
         request=ProfileSerializer(partial=True),
     )
     def patch(self, request):
-        serializer = self.body(ProfileSerializer, partial=True)
-        profile, data = _own_profile(request.user), serializer.validated_data
+        profile = _own_profile(request.user)
+        # With the profile, so that a field is checked against the saved ones it depends on.
+        serializer = self.body(ProfileSerializer, instance=profile, partial=True)
+        data = serializer.validated_data
         with transaction.atomic():  # all the parts of the edit, or none
             if serializer.profile_data():
                 supplier_services.profile_update(
