@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_noop
 
 ENGINE_VERSION = "5"  # 5: accented French stop words, buyers' acronyms; 4: hyphenated words
@@ -113,8 +113,24 @@ def _english(message: str, params: tuple) -> str:
         return render(message, dict(params))
 
 
+_ISO_DAY_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _param(value):
+    """A parameter in the reader's language: a day (stored ISO) as the language writes it
+    ("31 mars 2027", "March 31, 2027"), a string through the catalogue."""
+    if not isinstance(value, str):
+        return value
+    if _ISO_DAY_RE.match(value):
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    return gettext(value)
+
+
 def render(message: str, params: dict) -> str:
-    translated = {k: gettext(v) if isinstance(v, str) else v for k, v in params.items()}
+    translated = {k: _param(v) for k, v in params.items()}
     return gettext(message) % translated if params else gettext(message)
 
 

@@ -49,7 +49,12 @@ def test_constraints_check_clearance_and_certifications_on_the_deadline():
     )
     failed = [c for c in s.check_constraints(req, expired) if not c.passed]
     assert [c.name for c in failed] == ["clearance", "certification:iso27001"]
-    assert "2027-03-01" in str(failed[1].reason)
+    assert failed[1].reason.params["day"] == "2027-03-01"  # stored as ISO, shown localised:
+    with translation.override("fr"):
+        assert "1 mars 2027" in str(failed[1].reason), str(failed[1].reason)
+        assert "2027-03-01" not in str(failed[1].reason)
+    with translation.override("en"):
+        assert "March 1, 2027" in str(failed[1].reason)
 
 
 @pytest.mark.parametrize(
