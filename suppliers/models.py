@@ -26,6 +26,18 @@ from portal.models import Departement, Organization, Region, User, validate_sire
 STATEMENT_MAX_LENGTH = 10_000
 
 
+def validate_past_year(value: int) -> None:
+    """A reference is work done: its year is this year at the latest (it weighs in matching,
+    where a recent reference counts more)."""
+    this_year = timezone.localdate().year
+    if value is not None and value > this_year:
+        raise ValidationError(
+            _("%(year)s is in the future: give the year of the contract, %(max)s at the latest."),
+            code="future_year",
+            params={"year": value, "max": this_year},
+        )
+
+
 def validate_siret(value: str) -> None:
     if not siret_std.is_valid(value or ""):
         raise ValidationError(
@@ -351,7 +363,9 @@ class Reference(models.Model):
         SupplierProfile, on_delete=models.CASCADE, related_name="references"
     )
     client = models.CharField(_("client"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1950)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1950), validate_past_year]
+    )
     value_eur = models.DecimalField(
         _("value (€)"),
         max_digits=15,

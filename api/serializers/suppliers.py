@@ -9,7 +9,13 @@ from rest_framework import serializers
 
 from portal.choices import CertificationType, ClearanceLevel
 from portal.models import Region
-from suppliers.models import Certification, Reference, SizeCategory, SupplierProfile
+from suppliers.models import (
+    Certification,
+    Reference,
+    SizeCategory,
+    SupplierProfile,
+    validate_past_year,
+)
 
 from .common import DepartementCodeField, OrganizationRefSerializer, RegionCodeField, codes_exist
 
@@ -36,7 +42,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
         max_digits=15, decimal_places=0, min_value=0, max_value=MAX_MONEY,
         required=False, allow_null=True,
     )  # fmt: skip
-    year = serializers.IntegerField(min_value=1950, max_value=2100)
+    year = serializers.IntegerField(min_value=1950, validators=[validate_past_year])
     cpv_code = serializers.RegexField(r"^[0-9]{8}$", required=False, allow_blank=True)
     departement = DepartementCodeField(
         source="departement_id",
