@@ -158,15 +158,18 @@ class TenderInterestView(ApiView):
 
     @extend_schema(
         summary="Express the company's interest",
-        description="Suppliers, on a published tender; idempotent. Buyers see it.",
+        description="Suppliers, on a published tender; idempotent (201 the first time, 200 "
+        "when the interest was already expressed). Buyers see it.",
         request=None,
-        responses={201: InterestSerializer},
+        responses={201: InterestSerializer, 200: InterestSerializer},
     )
     def post(self, request, tender_id):
         tender = get_tender_for_user(request.user, tender_id)
+        existing = set(Interest.objects.filter(tender=tender).values_list("pk", flat=True))
         interest = tender_services.interest_express(tender=tender, by=request.user)
         interest = Interest.objects.select_related("organization").get(pk=interest.pk)
-        return Response(InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
+        created = status.HTTP_200_OK if interest.pk in existing else status.HTTP_201_CREATED
+        return Response(InterestSerializer(interest).data, status=created)
 
     @extend_schema(
         summary="Withdraw the company's interest",

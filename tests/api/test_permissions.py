@@ -111,6 +111,7 @@ def test_it_lets_suppliers_only_express_interest(bearer, supplier, buyer, make_t
     assert bearer(buyer).post(f"/api/v1/tenders/{tender.pk}/interest/").status_code == 403
     api = bearer(supplier)
     assert api.post(f"/api/v1/tenders/{tender.pk}/interest/").status_code == 201
+    assert api.post(f"/api/v1/tenders/{tender.pk}/interest/").status_code == 200  # already
     assert Interest.objects.filter(tender=tender).count() == 1
     assert api.delete(f"/api/v1/tenders/{tender.pk}/interest/").status_code == 204
     assert not Interest.objects.exists()
