@@ -6,18 +6,21 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import Organization
-from portal.security import require_reauthentication
+from portal.security import needs_reauthentication
 from portal.services import audit_record
 from tenders.permissions import get_tender_for_user
 
 from . import exports, selectors, services
 from .forms import ContactForm, EntryForm, RequirementsForm, ShortlistFilterForm
 from .permissions import buyer_required, get_follow_for_user
+
+EXPORT_FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 
 
 def _back(tender_id: int, request, supplier_id: int | None = None):
@@ -31,7 +34,9 @@ def _back(tender_id: int, request, supplier_id: int | None = None):
 @buyer_required
 def shortlist(request, tender_id):
     follow = get_follow_for_user(request.user, tender_id)
-    form = ShortlistFilterForm(request.GET or None)
+    params = request.GET.copy()
+    download = params.pop("download", [None])[-1]  # an export asked before the password
+    form = ShortlistFilterForm(params or None)
     since = selectors.last_visit(follow, request.user)
     rows = selectors.shortlist_rows(follow=follow, filters=form.filters(), since=since)
     services.follow_visit_record(follow=follow, user=request.user)
@@ -41,9 +46,16 @@ def shortlist(request, tender_id):
         "rows": rows,
         "form": form,
         "since": since,
-        "query": request.GET.urlencode(),
+        "query": params.urlencode(),
         "requirements_form": RequirementsForm.for_follow(follow),
     }
+    if download in EXPORT_FORMATS and not needs_reauthentication(request):
+        query = params.urlencode()
+        context["download"] = {
+            "format": EXPORT_FORMATS[download],
+            "url": reverse(f"matching:export_{download}", args=[tender_id])
+            + (f"?{query}" if query else ""),
+        }
     return render(request, "matching/shortlist_detail.html", context)
 
 
@@ -51,7 +63,14 @@ def shortlist(request, tender_id):
 @buyer_required
 def shortlist_export(request, tender_id, fmt):
     follow = get_follow_for_user(request.user, tender_id)
-    require_reauthentication(request)  # a whole shortlist leaves the portal: password again
+    if needs_reauthentication(request):
+        # A whole shortlist leaves the portal: the password again. A download resumed by the
+        # password page would leave the person on that page with no sign of it: back to the
+        # shortlist instead, which then starts the download and says so.
+        params = request.GET.copy()
+        params["download"] = fmt
+        back = reverse("matching:shortlist", args=[tender_id]) + "?" + params.urlencode()
+        return redirect(reverse("account_reauthenticate") + "?" + urlencode({"next": back}))
     rows = selectors.shortlist_rows(
         follow=follow, filters=ShortlistFilterForm(request.GET or None).filters()
     )

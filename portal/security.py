@@ -340,6 +340,13 @@ class MfaRequiredMiddleware:
 # --- Reauthentication ----------------------------------------------------------------------------
 
 
+def needs_reauthentication(request) -> bool:
+    """True when a privileged action would ask for the password again now."""
+    from allauth.account.internal.flows.reauthentication import is_reauthentication_required
+
+    return is_reauthentication_required(request, app="")
+
+
 def require_reauthentication(request) -> None:
     """The same check inside a view, once it has found the object (so that a user who may not
     see it gets the 404, not a password prompt). allauth suspends the request and resumes it

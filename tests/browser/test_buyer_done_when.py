@@ -7,6 +7,7 @@ notes; a buyer of another organization gets a 404 and never sees them."""
 import csv
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from matching.models import ShortlistEntry, SupplierContact
@@ -43,6 +44,23 @@ def done_when_data(make_supplier, make_tender):
         region_id="53",
     )
     return tender, suppliers
+
+
+def _age_the_password(page, seconds: float) -> None:
+    """Make the browser session's password entry SECONDS older, as time would."""
+    from importlib import import_module
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    key = next(
+        c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME
+    )
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - seconds}
+        for record in session[AUTHENTICATION_METHODS_SESSION_KEY]
+    ]
+    session.save()
 
 
 def _entry(page, supplier):
@@ -132,8 +150,12 @@ def test_buyers_work_a_shortlist_together_and_other_organizations_see_nothing(
     # The message went to that supplier only.
     assert [m["To"] for m in journey_mailbox() if MESSAGE in _body(m)] == [member_b.email]
 
-    # ... and the CSV export (may ask for the password again) carries statuses and notes.
+    # ... and the CSV export carries statuses and notes. The password typed at login is old by
+    # now: the export asks for it again, then the shortlist comes back and the file downloads.
+    _age_the_password(page, settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
     download = _download(page, "a[href*='export.csv']", password)
+    assert f"/shortlists/{tender.pk}/" in page.url
+    assert "téléchargement" in page.locator("main .message-success").inner_text()
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert path.suffix == ".csv"

@@ -82,6 +82,9 @@ def _download(page, link_selector: str, password: str):
     page.locator("input[name=password]").fill(password)
     with page.expect_download() as info:
         page.locator("main form button[type=submit]").first.click()
+    # Not left on the password page: back where the export was asked, which says so.
+    assert "/reauthenticate" not in page.url, page.url
+    page.locator("main .message-success", has_text=".").wait_for()
     return info.value
 
 

@@ -380,3 +380,45 @@ def test_the_page_issues_a_bounded_number_of_queries_and_renders_50_entries_fast
         + f" ms (median {statistics.median(timings) * 1000:.1f} ms; "
         "manage.py bench_shortlist_page measures it outside the test runner)"
     )
+
+
+def test_an_export_asked_before_the_password_downloads_on_the_shortlist_after_it(
+    client, buyer, shortlist
+):
+    """A download resumed by the password page left the buyer on that page with no sign of it
+    (QA finding): the password page now leads back to the shortlist, filters kept, which
+    starts the download and says so."""
+    from tests.factories import PASSWORD
+
+    tender, _ = shortlist
+    client.force_login(buyer)
+    mark_reauthenticated(client, buyer, seconds_ago=3600)  # typed an hour ago: stale
+    response = client.get(f"/shortlists/{tender.pk}/export.csv?status=shortlisted&sort=name")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/?next=")
+    assert not AuditEvent.objects.filter(action="shortlist.exported").exists()
+
+    # The shortlist named in `next` starts no download while the password is stale.
+    back = f"/shortlists/{tender.pk}/?status=shortlisted&sort=name&download=csv"
+    assert 'http-equiv="refresh"' not in client.get(back).content.decode()
+
+    response = client.post(response["Location"], {"password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == back
+    page = client.get(back, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    export = f"/shortlists/{tender.pk}/export.csv?status=shortlisted&amp;sort=name"
+    assert f'<meta http-equiv="refresh" content="0;url={export}">' in page
+    assert "Password confirmed: your CSV export is downloading." in page
+    assert f'<a href="{export}">' in page  # the same file by hand, if the browser waits
+    # The export buttons, the entries' forms and the requirements form do not carry it on.
+    assert page.count("download=") == 1  # only the language switch's return address
+    response = client.get(export.replace("&amp;", "&"))
+    assert response["Content-Type"] == "text/csv"
+    assert AuditEvent.objects.filter(action="shortlist.exported").count() == 1
+
+
+def test_an_unknown_download_format_on_the_shortlist_is_ignored(client, buyer, shortlist):
+    tender, _ = shortlist
+    client.force_login(buyer)
+    mark_reauthenticated(client, buyer)
+    page = client.get(f"/shortlists/{tender.pk}/?download=pdf").content.decode()
+    assert 'http-equiv="refresh"' not in page and page.count("download=") == 1
