@@ -25,7 +25,7 @@ class ShortlistFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Head-office region"),
         required=False,
-        queryset=Region.objects.all(),
+        queryset=Region.objects.regions(),
         empty_label=_("Any region"),
     )
     size = forms.ChoiceField(
@@ -96,7 +96,7 @@ class RequirementsForm(forms.Form):
     regions = forms.ModelMultipleChoiceField(
         label=_("Suppliers based in or serving one of these regions"),
         required=False,
-        queryset=Region.objects.all(),
+        queryset=Region.objects.regions(),
         widget=forms.CheckboxSelectMultiple,
     )
 

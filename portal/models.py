@@ -8,7 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren as siren_std
@@ -275,16 +276,28 @@ class CpvCode(models.Model):
         return code8.rstrip("0").ljust(2, "0")
 
 
+class RegionQuerySet(models.QuerySet):
+    def regions(self):
+        """The 18 regions (2-digit INSEE codes), without the overseas collectivities (3 digits:
+        Nouvelle-Calédonie, Polynésie française...) where no supplier profile is based: the
+        choices wherever suppliers are described or filtered."""
+        return self.filter(code__regex=r"^[0-9]{2}$")
+
+
 class Region(models.Model):
     """A French region, by its INSEE code."""
 
     code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=120)
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        ordering = ["name"]
+        # Every list of regions in one order: the 18 regions, then the overseas collectivities,
+        # each alphabetical ignoring accents and case (Île-de-France among the I, not last).
+        ordering = [Length("code"), Lower(Func(F("name"), function="unaccent"))]
 
     def __str__(self) -> str:
         return self.name

@@ -4,7 +4,6 @@ saving goes through suppliers.services."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -79,21 +78,14 @@ class RegionsField(forms.MultipleChoiceField):
 
 
 def region_choices() -> list[tuple[str, str]]:
-    """The 18 regions (2-digit INSEE codes; 3-digit ones are overseas collectivities), in
-    alphabetical order ignoring accents (Île-de-France among the I)."""
-    regions = Region.objects.filter(code__regex=r"^[0-9]{2}$")
-    return sorted(((r.code, r.name) for r in regions), key=lambda item: _fold(item[1]))
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """The 18 regions, in alphabetical order ignoring accents (Region.Meta.ordering)."""
+    return [(r.code, r.name) for r in Region.objects.regions()]
 
 
 class IdentityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = [code for code, _name in region_choices()]
-        self.fields["region"].queryset = Region.objects.filter(code__in=codes).order_by("name")
+        self.fields["region"].queryset = Region.objects.regions()
 
     # Wider than the stored value: people type spaces ("912 345 675"), removed in clean_*.
     siren = forms.CharField(

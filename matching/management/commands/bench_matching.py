@@ -195,7 +195,8 @@ class Command(BaseCommand):
         t = self.phase_done(f"reference data {loaded}", t)
         rng = random.Random(self.options["seed"])
         maker = bench.SupplierMaker(
-            bench.Catalogue.from_database(rng), list(Region.objects.values_list("code", flat=True))
+            bench.Catalogue.from_database(rng),
+            list(Region.objects.order_by("name").values_list("code", flat=True)),
         )
         count = self.options["suppliers"]
         with tqdm(total=count, unit=" suppliers", disable=not self.show_bar) as bar:
