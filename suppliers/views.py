@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.choices import ClearanceLevel
 from portal.permissions import user_role
 
 from . import selectors, services
@@ -23,6 +28,7 @@ from .forms import (
     ReferenceFormSet,
     SizeForm,
 )
+from .models import Certification
 from .permissions import (
     can_see_private,
     document_for,
@@ -50,6 +56,8 @@ FORMSET_STEPS = {
     ),
     "references": (ReferenceFormSet, "ref", "references", services.profile_set_references),
 }
+# A credential expiring within this many days gets a reminder when the credentials are saved.
+EXPIRY_NOTICE_DAYS = 60
 
 
 def _next_step(step: str) -> str | None:
@@ -113,9 +121,19 @@ def profile_step(request, step):
         except ValidationError as exc:
             forms.get("form", forms.get("formset")).add_error(None, exc)
         else:
-            return _after_save(request, profile, step)
+            response = _after_save(request, profile, step)
+            if step == "credentials":
+                _expiry_messages(request, forms)
+            return response
     context = {"profile": profile, "steps": STEPS, "step": step, **forms}
     return render(request, "suppliers/profile_step.html", context)
+
+
+def _formset_items(formset) -> list[dict]:
+    """The rows kept: filled in and not ticked “Delete”."""
+    return [
+        f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
 
 
 def _save_step(profile, step, forms, user) -> None:
@@ -124,12 +142,71 @@ def _save_step(profile, step, forms, user) -> None:
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.profile_update(profile=profile, data=data, by=user)
     if "formset" in forms:
-        items = [
-            f.cleaned_data
-            for f in forms["formset"].forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        items = _formset_items(forms["formset"])
         FORMSET_STEPS[step][3](profile=profile, items=items, by=user)
+
+
+def _expiry_messages(request, forms) -> None:
+    """After the credentials are saved, say which ones have expired or expire soon. They are
+    saved as typed (an expired certification is a true fact), but a credential fails the hard
+    constraint of every tender whose deadline is after its expiry (matching.engine.eligible_sql)
+    and nothing else would tell the supplier."""
+    # Per certification (its type, or its name for “other”), the copy valid the longest: an
+    # expired certificate kept next to its renewal is no concern.
+    longest: dict[str, Certification] = {}
+    for item in _formset_items(forms["formset"]):
+        certification = Certification(
+            type=item["type"], name=item.get("name", ""), expires_on=item.get("expires_on")
+        )
+        key = str(certification).casefold()
+        best = longest.setdefault(key, certification)
+        if _expiry_key(certification.expires_on) > _expiry_key(best.expires_on):
+            longest[key] = certification
+    for certification in longest.values():
+        _expiry_message(
+            request,
+            certification.expires_on,
+            {"name": str(certification)},
+            expired=_(
+                "%(name)s expired on %(date)s: tenders that require it will not match until "
+                "you add a valid one."
+            ),
+            expiring=_(
+                "%(name)s expires on %(date)s: renew it before then, or tenders with a later "
+                "deadline will not match."
+            ),
+        )
+    level = forms["form"].cleaned_data.get("clearance_level")
+    if level:
+        _expiry_message(
+            request,
+            forms["form"].cleaned_data.get("clearance_expires_on"),
+            {"level": ClearanceLevel(level).label},
+            expired=_(
+                "Your security clearance (%(level)s) expired on %(date)s: tenders that require "
+                "a clearance will not match until you enter a valid one."
+            ),
+            expiring=_(
+                "Your security clearance (%(level)s) expires on %(date)s: renew it before "
+                "then, or tenders with a later deadline will not match."
+            ),
+        )
+
+
+def _expiry_message(request, day, params: dict, *, expired: str, expiring: str) -> None:
+    """A warning when DAY is past, a reminder when it is within EXPIRY_NOTICE_DAYS."""
+    today = timezone.localdate()
+    if day is None or day > today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS):
+        return
+    params = {**params, "date": date_format(day, "SHORT_DATE_FORMAT")}
+    if day < today:
+        messages.warning(request, expired % params)
+    else:
+        messages.info(request, expiring % params)
+
+
+def _expiry_key(day: datetime.date | None) -> datetime.date:
+    return datetime.date.max if day is None else day
 
 
 def profile_documents(request):
