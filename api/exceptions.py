@@ -1,13 +1,18 @@
 """Every API error as {"error": {"code", "message", "fields"}}; the domain errors of the
-services (illegal transitions, refused actions, model validation) mapped to HTTP statuses."""
+services (illegal transitions, refused actions, model validation) mapped to HTTP statuses, and
+the parsers' errors (a malformed body) said in the caller's language."""
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from matching.services import ShortlistError
@@ -29,7 +34,41 @@ class ProfileIncompleteError(exceptions.APIException):
         self.missing = missing
 
 
+# Where the errors that belong to no field go: DRF's key and Django's ("__all__").
+NON_FIELD_KEYS = (api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS)
+# The end of a json.JSONDecodeError, as DRF's JSONParser puts it in its ParseError.
+JSON_POSITION = re.compile(r"line (\d+) column (\d+) \(char \d+\)$")
+
+
+def _parse_error(exc: exceptions.ParseError) -> exceptions.ParseError:
+    """DRF's parsers say what went wrong in English, with Python's wording ("JSON parse error -
+    Expecting value: line 1 column 1 (char 0)"): said again in the caller's language, keeping
+    the position of a JSON syntax error."""
+    detail = str(exc.detail)
+    if detail.startswith("JSON parse error"):
+        position = JSON_POSITION.search(detail)
+        if position:
+            return exceptions.ParseError(
+                _(
+                    "The request body is not valid JSON (line %(line)d, column %(column)d): "
+                    "check its syntax."
+                )
+                % {"line": int(position[1]), "column": int(position[2])}
+            )
+        return exceptions.ParseError(
+            _(
+                "The request body is not valid JSON: check its syntax and that it is encoded in "
+                "UTF-8."
+            )
+        )
+    return exceptions.ParseError(
+        _("The request body could not be read: check that it matches its Content-Type header.")
+    )
+
+
 def _from_domain(exc: Exception) -> Exception:
+    if isinstance(exc, exceptions.ParseError):
+        return _parse_error(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
@@ -41,7 +80,7 @@ def _from_domain(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(exc.message_dict)
-        return exceptions.ValidationError({"non_field_errors": exc.messages})
+        return exceptions.ValidationError({NON_FIELD_KEYS[0]: exc.messages})
     return exc
 
 
@@ -60,10 +99,13 @@ def _body(exc: exceptions.APIException) -> dict:
         fields = exc.missing
         message = str(detail)
     elif isinstance(exc, exceptions.ValidationError):
-        detail = detail if isinstance(detail, dict) else {"non_field_errors": detail}
-        general = _flatten(detail.get("non_field_errors", []))
-        fields = {k: v for k, v in exceptions.ValidationError(detail).detail.items()}
-        fields.pop("non_field_errors", None)
+        detail = detail if isinstance(detail, dict) else {NON_FIELD_KEYS[0]: detail}
+        general = [m for key in NON_FIELD_KEYS for m in _flatten(detail.get(key, []))]
+        fields = {
+            k: v
+            for k, v in exceptions.ValidationError(detail).detail.items()
+            if k not in NON_FIELD_KEYS
+        }
         message = " ".join(general) or _("Invalid input: see the fields.")
     else:
         message = " ".join(_flatten(detail))

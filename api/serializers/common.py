@@ -13,6 +13,12 @@ from portal.models import CpvCode, Departement, Region
 CPV_RE = re.compile(r"[0-9]{8}(-[0-9])?")
 MAX_ID = 2**53  # ids beyond this cannot exist (and would not fit the database's bigint)
 
+# What the RegexFields expect, said instead of DRF's "does not match the required pattern".
+CPV_CODE_PATTERN = r"^[0-9]{8}$"
+CPV_CODE_INVALID = _("A CPV code is 8 digits, e.g. 35613000.")
+CPV_PREFIX_PATTERN = r"^[0-9]{2,8}$"
+CPV_PREFIX_INVALID = _("A CPV prefix is 2 to 8 digits, e.g. 35 or 35613000.")
+
 
 @extend_schema_field({"type": "string", "pattern": "^[0-9]{8}(-[0-9])?$"})
 class CpvCodeField(serializers.CharField):
@@ -25,7 +31,12 @@ class CpvCodeField(serializers.CharField):
     def to_internal_value(self, data):
         code = super().to_internal_value(data)
         if not CPV_RE.fullmatch(code):
-            raise serializers.ValidationError(_("Type 8 digits, e.g. 35613000."))
+            raise serializers.ValidationError(
+                _(
+                    "A CPV code is 8 digits, optionally followed by a check digit: 35613000 or "
+                    "35613000-4."
+                )
+            )
         cpv = CpvCode.objects.filter(pk=code[:8]).first()
         if cpv is None:
             raise serializers.ValidationError(_("Unknown CPV code: %(code)s.") % {"code": code[:8]})

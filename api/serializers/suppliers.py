@@ -17,7 +17,16 @@ from suppliers.models import (
     validate_past_year,
 )
 
-from .common import DepartementCodeField, OrganizationRefSerializer, RegionCodeField, codes_exist
+from .common import (
+    CPV_CODE_INVALID,
+    CPV_CODE_PATTERN,
+    CPV_PREFIX_INVALID,
+    CPV_PREFIX_PATTERN,
+    DepartementCodeField,
+    OrganizationRefSerializer,
+    RegionCodeField,
+    codes_exist,
+)
 
 MAX_MONEY = 10**15 - 1  # 15 digits
 REFERENCE_DEPARTEMENT_HELP = _("Place of performance: INSEE département code, e.g. 33 or 2A.")
@@ -43,7 +52,12 @@ class ReferenceSerializer(serializers.ModelSerializer):
         required=False, allow_null=True,
     )  # fmt: skip
     year = serializers.IntegerField(min_value=1950, validators=[validate_past_year])
-    cpv_code = serializers.RegexField(r"^[0-9]{8}$", required=False, allow_blank=True)
+    cpv_code = serializers.RegexField(
+        CPV_CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": CPV_CODE_INVALID},
+    )
     departement = DepartementCodeField(
         source="departement_id",
         required=False,
@@ -85,8 +99,15 @@ class ProfileSerializer(serializers.ModelSerializer):
     the lists; the size category and the start-up flag are computed."""
 
     organization = OrganizationRefSerializer(read_only=True)
-    siren = serializers.RegexField(r"^[0-9]{9}$", required=False)
-    siret = serializers.RegexField(r"^[0-9]{14}$", required=False, allow_blank=True)
+    siren = serializers.RegexField(
+        r"^[0-9]{9}$", required=False, error_messages={"invalid": _("A SIREN is 9 digits.")}
+    )
+    siret = serializers.RegexField(
+        r"^[0-9]{14}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": _("A SIRET is 14 digits.")},
+    )
     year_founded = serializers.IntegerField(
         min_value=1800, max_value=2100, required=False, allow_null=True
     )
@@ -112,7 +133,11 @@ class ProfileSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=60), required=False, max_length=50
     )
     cpv_codes = serializers.ListField(
-        child=serializers.RegexField(r"^[0-9]{8}$"), required=False, max_length=100
+        child=serializers.RegexField(
+            CPV_CODE_PATTERN, error_messages={"invalid": CPV_CODE_INVALID}
+        ),
+        required=False,
+        max_length=100,
     )
     technologies = serializers.ListField(
         child=serializers.CharField(max_length=80), required=False, max_length=50
@@ -210,7 +235,10 @@ class SupplierFilterSerializer(serializers.Serializer):
     )
     size = serializers.ChoiceField(choices=SizeCategory.choices, required=False)
     cpv = serializers.RegexField(
-        r"^[0-9]{2,8}$", required=False, help_text=_("Prefix of one of its CPV codes.")
+        CPV_PREFIX_PATTERN,
+        required=False,
+        help_text=_("Prefix of one of its CPV codes."),
+        error_messages={"invalid": CPV_PREFIX_INVALID},
     )
     ordering = serializers.ChoiceField(
         choices=["name", "-name", "decided_at", "-decided_at"], required=False, default="name"

@@ -11,6 +11,8 @@ from tenders.models import Interest, Lot, Tender, TenderDocument
 from tenders.selectors import SORTS, SearchFilters
 
 from .common import (
+    CPV_PREFIX_INVALID,
+    CPV_PREFIX_PATTERN,
     MAX_ID,
     BoundedDateField,
     BoundedDateTimeField,
@@ -30,9 +32,10 @@ class TenderSearchSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, help_text=_("Full-text keywords.")
     )
     cpv = serializers.RegexField(
-        r"^[0-9]{2,8}$",
+        CPV_PREFIX_PATTERN,
         required=False,
         help_text=_("A CPV division (2 digits) or a narrower prefix, up to a full code."),
+        error_messages={"invalid": CPV_PREFIX_INVALID},
     )
     region = serializers.CharField(required=False, max_length=3, help_text=_("Region code."))
     deadline_from = BoundedDateField(required=False)
@@ -164,7 +167,13 @@ class TenderWriteSerializer(serializers.Serializer):
         max_digits=16, decimal_places=2, min_value=0, max_value=MAX_VALUE,
         required=False, allow_null=True,
     )  # fmt: skip
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}$",
+        required=False,
+        error_messages={
+            "invalid": _("A currency is a 3-letter ISO 4217 code in capitals, e.g. EUR.")
+        },
+    )
     main_cpv = CpvCodeField(required=False, allow_null=True)
     additional_cpvs = serializers.ListField(child=CpvCodeField(), required=False, max_length=50)
     region = RegionCodeField(required=False, allow_null=True)
