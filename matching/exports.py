@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -59,12 +60,21 @@ def _safe(value):
     return value
 
 
+def csv_dialect() -> tuple[str, str]:
+    """(field separator, decimal mark) of the reader's language: a spreadsheet in French reads
+    "72,5" as a number and splits on ";" (with "," it puts every row in one column)."""
+    return (";", ",") if (translation.get_language() or "").startswith("fr") else (",", ".")
+
+
 def shortlist_csv(rows: list[ShortlistRow]) -> bytes:
+    separator, decimal = csv_dialect()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator)
     writer.writerow(_header())
     for row in rows:
-        writer.writerow([_safe(v) for v in _line(row)])
+        writer.writerow(
+            [str(v).replace(".", decimal) if isinstance(v, float) else _safe(v) for v in _line(row)]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 

@@ -5,6 +5,7 @@ shortlisted with notes, contacts one (the supplier's member gets the email), exp
 notes; a buyer of another organization gets a 404 and never sees them."""
 
 import csv
+import re
 
 import pytest
 from django.conf import settings
@@ -159,8 +160,10 @@ def test_buyers_work_a_shortlist_together_and_other_organizations_see_nothing(
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert path.suffix == ".csv"
-    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    # In French: ";" between fields and a decimal comma, as a French spreadsheet reads them.
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     lines = rows[1:]
+    assert all(re.fullmatch(r"\d+(,\d)?", line[2]) for line in lines), lines  # the score
     by_name = {line[1]: line for line in lines}
     status_col, notes_col = 4, 5  # Rank, Supplier, Score, Eligible, Status, Notes, ...
     assert set(by_name) == {supplier_a.name, supplier_b.name, supplier_c.name}, rows

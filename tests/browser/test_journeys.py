@@ -267,7 +267,7 @@ def buyer_reviews_and_exports(browser, page, buyer, password, tender, tmp_path) 
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert path.suffix == ".csv"
-    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert any(COMPANY in cell for row in rows for cell in row), rows[:3]
 
 

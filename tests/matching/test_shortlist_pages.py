@@ -240,6 +240,24 @@ def test_the_csv_export_is_what_is_on_screen_with_statuses_and_notes(client, buy
     assert event.actor == buyer and event.data["format"] == "csv" and event.data["rows"] == 1
 
 
+def test_the_csv_export_in_french_is_what_a_french_spreadsheet_reads(client, buyer, shortlist):
+    """Separated by ";" with a decimal comma: a French spreadsheet put a comma-separated file in
+    one column, and read "72.5" as text (QA finding)."""
+    tender, _ = shortlist
+    client.force_login(buyer)
+    mark_reauthenticated(client, buyer)
+    response = client.get(f"/shortlists/{tender.pk}/export.csv", HTTP_ACCEPT_LANGUAGE="fr")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:4] == ["Rang", "Fournisseur", "Score", "Éligible"]
+    scores = [row[2] for row in rows[1:]]
+    assert len(scores) == 2 and all("." not in score for score in scores)
+    stored = sorted(Match.objects.filter(tender=tender).values_list("score", flat=True))
+    assert sorted(float(score.replace(",", ".")) for score in scores) == [
+        round(score, 1) for score in stored
+    ]
+
+
 def test_the_xlsx_export_opens_with_the_same_content(client, buyer, shortlist):
     tender, (first, second) = shortlist
     services.shortlist_entry_set_notes(
