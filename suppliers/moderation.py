@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import AuditEvent, Region
+from portal.models import Region
 from portal.security import reauthentication_required
 
 from . import selectors, services
@@ -37,7 +36,7 @@ def moderation_queue(request):
         "page": page,
         "filters": filters,
         "states": SupplierProfile.Status.choices,
-        "regions": Region.objects.order_by("name"),
+        "regions": Region.objects.regions(),
         "sizes": SizeCategory.choices,
     }
     return render(request, "suppliers/moderation_queue.html", context)
@@ -45,19 +44,13 @@ def moderation_queue(request):
 
 def _detail_context(profile: SupplierProfile, *, decision_form: DecisionForm | None = None):
     live = selectors.live_profile_of(profile.organization_id)
-    history = AuditEvent.objects.filter(
-        Q(
-            target_type="suppliers.supplierprofile",
-            target_id__in=[str(profile.pk)] + ([str(live.pk)] if live else []),
-        )
-    ).order_by("-created_at")[:50]
     return {
         "profile": profile,
         "live": live,
         "diff": selectors.revision_diff(profile, live),
         "decision_form": decision_form or DecisionForm(),
         "reason_form": ReasonForm(),
-        "history": history,
+        "history": selectors.moderation_history(profile, live),
         "references": selectors.references_of(profile),
         **selectors.profile_display_context(profile),
     }

@@ -174,3 +174,19 @@ def test_one_decision_email_per_member_in_each_members_language(
     assert subjects[supplier_member.email] == "[Passerelle] Your company profile was rejected"
     assert subjects[supplier.email].startswith("[Passerelle] ")
     assert "rejected" not in subjects[supplier.email]
+
+
+def test_a_suspended_suppliers_page_says_suspended_only(client, moderator, approved):
+    """QA finding: the page showed the "Approved" badge and "The approved version is live
+    (Suspended)" at once."""
+    client.force_login(moderator)
+    mark_reauthenticated(client, moderator)
+    page = client.get(f"/suppliers/moderation/{approved.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<p class="status-badge status-approved">Approved</p>' in page.content.decode()
+    assert "The approved version is live." in page.content.decode()
+    client.post(f"/suppliers/moderation/{approved.pk}/suspend/", {"reason": "Fraude"})
+    page = client.get(f"/suppliers/moderation/{approved.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert '<p class="status-badge status-suspended">Suspended</p>' in text
+    assert "status-approved" not in text and "is live" not in text
+    assert "The approved version is suspended: buyers do not see it" in text
