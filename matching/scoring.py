@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import formats, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 ENGINE_VERSION = "5"  # 5: accented French stop words, buyers' acronyms; 4: hyphenated words
 
@@ -96,21 +96,23 @@ class Msg:
 
     message: str
     params: dict = field(default_factory=dict)
+    plural: str = ""  # the message's plural form, chosen by params["n"] ("1 contract", "2 …s")
 
     def __str__(self) -> str:
-        return render(self.message, self.params)
+        return render(self.message, self.params, self.plural)
 
     def as_dict(self) -> dict:
-        text = _english(self.message, tuple(sorted(self.params.items())))
-        return {"message": self.message, "params": self.params, "explanation": text}
+        text = _english(self.message, tuple(sorted(self.params.items())), self.plural)
+        data = {"message": self.message, "params": self.params, "explanation": text}
+        return {**data, "plural": self.plural} if self.plural else data
 
 
 @functools.lru_cache(maxsize=8192)
-def _english(message: str, params: tuple) -> str:
+def _english(message: str, params: tuple, plural: str = "") -> str:
     """The stored English text of an explanation: a rebuild stores a hundred of them, most
     repeated, and switching the language for each one cost more than scoring."""
     with translation.override("en"):
-        return render(message, dict(params))
+        return render(message, dict(params), plural)
 
 
 _ISO_DAY_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -129,9 +131,12 @@ def _param(value):
     return gettext(value)
 
 
-def render(message: str, params: dict) -> str:
+def render(message: str, params: dict, plural: str = "") -> str:
+    """MESSAGE in the reader's language, with PARAMS; with PLURAL, the form params["n"] calls
+    for in that language (French says "1 référence", "0 référence")."""
     translated = {k: _param(v) for k, v in params.items()}
-    return gettext(message) % translated if params else gettext(message)
+    text = ngettext(message, plural, params.get("n", 1)) if plural else gettext(message)
+    return text % translated if params else text
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,7 @@ class Constraint:
             "message": data["message"],
             "params": data["params"],
             "reason": data["explanation"],
+            **({"plural": data["plural"]} if "plural" in data else {}),
         }
 
 
@@ -509,13 +515,16 @@ def past_performance_component(
     value = (1.0 - SAME_BUYER_SHARE) * (
         1.0 - math.exp(-experience / PAST_PERFORMANCE_SATURATION)
     ) + SAME_BUYER_SHARE * (1.0 - math.exp(-with_buyer / SAME_BUYER_SATURATION))
-    text = Msg(gettext_noop("%(n)d past contract(s) in the tender's CPV area"), {"n": relevant})
+    text = Msg(
+        gettext_noop("%(n)d past contract in the tender's CPV area"),
+        {"n": relevant},
+        gettext_noop("%(n)d past contracts in the tender's CPV area"),
+    )
     if with_buyer:
         text = Msg(
-            gettext_noop(
-                "%(n)d past contract(s) in the tender's CPV area, including for this buyer"
-            ),
+            gettext_noop("%(n)d past contract in the tender's CPV area, for this buyer"),
             {"n": relevant},
+            gettext_noop("%(n)d past contracts in the tender's CPV area, including for this buyer"),
         )
     return Component("past_performance", value, weight, text)
 

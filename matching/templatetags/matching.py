@@ -12,7 +12,7 @@ def explain(item: dict) -> str:
     """A stored component or constraint, explained in the reader's language."""
     if "message" not in item:  # stored by an older engine version
         return item.get("explanation") or item.get("reason", "")
-    return render(item["message"], item.get("params") or {})
+    return render(item["message"], item.get("params") or {}, item.get("plural", ""))
 
 
 @register.simple_tag(takes_context=True)

@@ -275,3 +275,34 @@ def test_explanations_are_stored_once_and_shown_in_each_readers_language():
         assert explain(stored) == "intervient en région Bretagne"
     with translation.override("en"):
         assert explain(stored) == "serves Bretagne"
+
+
+def test_past_performance_says_one_contract_or_several_in_each_language():
+    """ "1 past contract(s)" read as a form, not a sentence (QA finding): the plural follows the
+    count, in French too (where 0 and 1 are singular)."""
+    from matching.templatetags.matching import explain
+
+    codes = ["35613000"]
+    one = s.past_performance_component(codes, [("35613000", 2024, "SIMMT")], "DGA", 2026, 15)
+    three = s.past_performance_component(
+        codes, [("35613000", 2024, "DGA"), ("35613000", 2023, "X"), ("35600000", 2022, "Y")],
+        "Direction générale de l'armement (DGA)", 2026, 15,
+    )  # fmt: skip
+    with translation.override("en"):
+        assert str(one.explanation) == "1 past contract in the tender's CPV area"
+        assert str(three.explanation) == (
+            "3 past contracts in the tender's CPV area, including for this buyer"
+        )
+    with translation.override("fr"):
+        assert str(one.explanation) == "1 référence dans le domaine CPV de l’appel d’offres"
+        assert explain(three.as_dict()) == (
+            "3 références dans le domaine CPV de l’appel d’offres, dont au moins une pour cet "
+            "acheteur"
+        )
+        # What is stored: the English text for the API, and both forms to render later.
+        stored = one.as_dict()
+        assert stored["explanation"] == "1 past contract in the tender's CPV area"
+        assert stored["plural"] == "%(n)d past contracts in the tender's CPV area"
+        # A row stored before plurals (no "plural") still reads.
+        old = {"message": "%(n)d past contract(s) in the tender's CPV area", "params": {"n": 2}}
+        assert explain(old) == "2 référence(s) dans le domaine CPV de l’appel d’offres"

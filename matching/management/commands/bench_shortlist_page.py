@@ -70,7 +70,11 @@ def _components(i: int) -> list[dict]:
                 "past_performance",
                 0.5,
                 35.0,
-                Msg("%(n)d past contract(s) in the tender's CPV area", {"n": 1 + i % 4}),
+                Msg(
+                    "%(n)d past contract in the tender's CPV area",
+                    {"n": 1 + i % 4},
+                    "%(n)d past contracts in the tender's CPV area",
+                ),
             ),
             Component(
                 "certifications",
